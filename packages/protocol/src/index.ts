@@ -1,0 +1,50 @@
+export {
+  AGENT_SESSION_HEADER,
+  CACHE_SKEW_SECONDS,
+  CLOUD_SHELL_TOKEN_PATH,
+  DEFAULT_ALLOWLIST,
+  DEFAULT_ENDPOINT_HOST,
+  DEFAULT_ENDPOINT_PORT,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_TICKET_TTL_MS,
+  IMDS_TOKEN_PATH,
+  MAX_ACCESS_TOKEN_LENGTH,
+  MAX_FRAME_BYTES,
+  MAX_RESOURCE_LENGTH,
+  POST_MESSAGE_CHANNEL,
+  PROTOCOL_VERSION,
+  RELAY_AGENT_PATH,
+  RELAY_BROWSER_PATH,
+  RELAY_SUBPROTOCOL,
+  TICKET_SUBPROTOCOL_PREFIX,
+} from "./constants.js";
+export { AuthbridgeError, ERRORS, errorBody, isErrorCode, statusForCode, type ErrorBody, type ErrorCode } from "./errors.js";
+export { describeParseError, parseFailure, type ParseError, type ParseResult } from "./result.js";
+export { parseJsonWith, parseWith, type Token, type WireError } from "./schema.js";
+export {
+  encodeFrame,
+  parseAgentFrameText,
+  parseBrowserFrameText,
+  parseRelayFrame,
+  parseRelayFrameText,
+  type AgentFrame,
+  type BrowserFrame,
+  type ErrorFrame,
+  type HelloFrame,
+  type PeerFrame,
+  type RelayFrame,
+  type TokenRequestFrame,
+  type TokenResponseFrame,
+  type WelcomeFrame,
+} from "./relay-frames.js";
+export {
+  parseConsoleToPortalMessage,
+  parsePortalToConsoleMessage,
+  type ConnectMessage,
+  type ConsoleToPortalMessage,
+  type PortalToConsoleMessage,
+  type ReadyMessage,
+  type TokenRequestMessage,
+  type TokenResponseMessage,
+} from "./post-message.js";
+export { audienceNotSupportedMessage, createAllowlist, type Allowlist } from "./allowlist.js";
