@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { launchChromium, signInThroughPortal } from "./chromium.js";
+import { SEED_TOKEN_COMMAND, SEED_VM_LIST_COMMAND, decodeJwtClaims, runInShell } from "./seed-commands.js";
+import { startStack, type Stack } from "./stack.js";
+
+const HELP = `Usage: npm run demo [-- options]
+
+Starts the AAD emulator, the relay, the portal and the console on free ports,
+signs in as a demo user in headless Chromium, then runs Azure Cloud Shell's
+documented commands against http://localhost:50342/oauth2/token and the mock
+ARM. Prints the token's claims (never the token), the VM names and the time of
+the cold and the cached request, then shuts everything down.
+
+Options:
+  --keep-running   start the stack, print its URLs and wait (Ctrl+C stops it);
+                   open the portal in your own browser instead of headless Chromium
+  --endpoint-port  port of the session's token endpoint (default 50342)
+  --timeout <s>    give up after this many seconds (default 120)
+  -h, --help       show this help
+`;
+
+const CLAIMS_SHOWN = ["aud", "iss", "tid", "oid", "upn", "name", "scp", "exp"] as const;
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function parseOptions(): { keepRunning: boolean; endpointPort: number; timeoutMs: number } | undefined {
+  const { values } = parseArgs({
+    options: {
+      "keep-running": { type: "boolean", default: false },
+      "endpoint-port": { type: "string", default: "50342" },
+      timeout: { type: "string", default: "120" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    log(HELP);
+    return undefined;
+  }
+  const endpointPort = Number(values["endpoint-port"]);
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isInteger(endpointPort) || endpointPort < 0 || endpointPort > 65535) throw new Error(`--endpoint-port must be a port number, got "${values["endpoint-port"]}"`);
+  if (!(timeoutSeconds > 0)) throw new Error(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  return { keepRunning: values["keep-running"], endpointPort, timeoutMs: timeoutSeconds * 1000 };
+}
+
+function printStack(stack: Stack): void {
+  log(`  emulator  ${stack.emulator.url}  (authority ${stack.emulator.authority}, certificate ${stack.emulator.certPath})`);
+  log(`  mock ARM  ${stack.emulator.armUrl}`);
+  log(`  relay     ${stack.relay.url}`);
+  log(`  portal    ${stack.portal.url}`);
+  log(`  console   ${stack.console.url}`);
+}
+
+async function keepRunning(stack: Stack): Promise<void> {
+  const user = stack.users[0];
+  log("");
+  log("The stack is running. In your browser:");
+  log(`  1. open ${stack.emulator.url}/ once and accept its self-signed certificate`);
+  log(`  2. open ${stack.portal.url} and sign in as ${user?.username ?? "a demo user"} (password ${user?.password ?? "see the emulator"})`);
+  log(`  3. in a shell: curl http://localhost:50342/oauth2/token --data "resource=https://management.azure.com/" -H Metadata:true -s`);
+  log("Press Ctrl+C to stop.");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}
+
+async function runRoundTrip(stack: Stack, endpointPort: number): Promise<void> {
+  const user = stack.users[0];
+  if (user === undefined) throw new Error("the emulator has no demo user");
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    log(`… signing in as ${user.username} in headless Chromium`);
+    const { endpointUrl } = await signInThroughPortal(page, stack, user);
+    log(`✓ signed in; the console is connected and the session's endpoint listens on ${endpointUrl}`);
+    if (endpointUrl !== `http://127.0.0.1:${endpointPort}`) throw new Error(`expected the endpoint on port ${endpointPort}, got ${endpointUrl}`);
+
+    const shellEnv = {
+      MSI_ENDPOINT: "http://localhost:50342/oauth2/token",
+      ACC_CLOUD: "authbridge",
+      AZUREPS_HOST_ENVIRONMENT: "cloud-shell/1.0",
+      CURL_CA_BUNDLE: stack.emulator.certPath,
+      ARM: stack.emulator.armUrl,
+      SUBSCRIPTION: stack.emulator.subscriptionId,
+    };
+    log("");
+    log(`$ ${SEED_TOKEN_COMMAND}`);
+    const cold = await runInShell(SEED_TOKEN_COMMAND, shellEnv);
+    const token = cold.stdout.trim();
+    if (cold.code !== 0 || token.split(".").length !== 3) throw new Error(`the token command failed (exit ${cold.code}): ${cold.stderr.trim() || "no token printed"}`);
+    const claims = decodeJwtClaims(token);
+    log("  → an access token (not shown). Its claims:");
+    for (const name of CLAIMS_SHOWN) if (claims[name] !== undefined) log(`      ${name.padEnd(4)} ${String(claims[name])}`);
+
+    const cached = await runInShell(SEED_TOKEN_COMMAND, shellEnv);
+    if (cached.code !== 0 || cached.stdout.trim() !== token) throw new Error("the cached request did not return the same token");
+    log(`  cold request (through the browser): ${cold.ms.toFixed(0)} ms; cached request: ${cached.ms.toFixed(0)} ms`);
+
+    log("");
+    log(`$ token=$(…); ${SEED_VM_LIST_COMMAND}`);
+    const vms = await runInShell(`token=$(${SEED_TOKEN_COMMAND}); ${SEED_VM_LIST_COMMAND}`, shellEnv);
+    const names = parseVmNames(vms.stdout);
+    if (vms.code !== 0 || names.length === 0) throw new Error(`the VM list call failed (exit ${vms.code}): ${vms.stdout.slice(0, 300)}`);
+    log(`  → virtual machines: ${names.join(", ")}`);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+function parseVmNames(body: string): string[] {
+  const parsed: unknown = JSON.parse(body);
+  if (typeof parsed !== "object" || parsed === null || !("value" in parsed) || !Array.isArray(parsed.value)) return [];
+  return parsed.value.flatMap((vm: unknown) => (typeof vm === "object" && vm !== null && "name" in vm && typeof vm.name === "string" ? [vm.name] : []));
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  if (options === undefined) return 0;
+  log("authbridge demo — the Cloud Shell token round trip on a local Entra ID emulator");
+  const stack = await startStack({ endpointPort: options.endpointPort });
+  printStack(stack);
+  const deadline = setTimeout(() => {
+    process.stderr.write(`demo: no result within ${options.timeoutMs / 1000} s; giving up\n`);
+    process.exit(1);
+  }, options.timeoutMs);
+  try {
+    if (options.keepRunning) await keepRunning(stack);
+    else await runRoundTrip(stack, options.endpointPort);
+  } finally {
+    clearTimeout(deadline);
+    log("… shutting down");
+    await stack.close();
+  }
+  log("✓ demo complete");
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
