@@ -61,7 +61,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   stack: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      const stack = await startStack({ endpointPort: 0 });
+      // Quiet logs here; the demo test runs the whole stack at debug level and checks its logs hold no token.
+      const stack = await startStack({ endpointPort: 0, logLevel: "warn" });
       await use(stack);
       await stack.close();
     },

@@ -8,7 +8,7 @@ const demo = fileURLToPath(new URL("../../packages/cli/dist/demo.js", import.met
 test("the demo command runs the seed's commands on port 50342 and prints no token", async () => {
   test.setTimeout(120_000);
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [demo, "--timeout", "100"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [demo, "--timeout", "100", "--log-level", "debug"], { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));

@@ -17,7 +17,8 @@ test.describe("failures end quickly with a stable code", () => {
   test("the browser closed mid-request → an error within the deadline, no hang", async ({ session, stack }) => {
     stack.emulator.faults.set({ delayMs: 8_000 });
     const pending = curlToken(session.endpointUrl, ARM);
-    await expect.poll(() => stack.emulator.stats().tokenRequests, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Wait until the request is inside the browser (the console lists it as pending), then close the tab.
+    await expect(session.page.frameLocator("#console").locator('[data-testid="requests"] li[data-outcome="pending"]')).toHaveCount(1);
     await session.page.close();
     const result = await pending;
     expect(result.status).toBe(503);

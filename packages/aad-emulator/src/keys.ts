@@ -14,7 +14,9 @@ export interface SigningKeys {
 export async function createSigningKeys(): Promise<SigningKeys> {
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048 });
   const exported = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(exported);
-  const publicJwk: JWK = { kty: exported.kty, use: "sig", alg: SIGNING_ALG, kid, n: exported.n, e: exported.e };
+  const { kty, n, e } = exported;
+  if (kty !== "RSA" || n === undefined || e === undefined) throw new Error("generateKeyPair returned a key that is not RSA");
+  const kid = await calculateJwkThumbprint({ kty, n, e });
+  const publicJwk: JWK = { kty, use: "sig", alg: SIGNING_ALG, kid, n, e };
   return { kid, privateKey, publicJwk, jwks: { keys: [publicJwk] } };
 }

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { launchChromium, signInThroughPortal } from "./chromium.js";
 import { SEED_TOKEN_COMMAND, SEED_VM_LIST_COMMAND, decodeJwtClaims, runInShell } from "./seed-commands.js";
-import { startStack, type Stack } from "./stack.js";
+import { LOG_LEVELS, startStack, type LogLevel, type Stack } from "./stack.js";
 
 const HELP = `Usage: npm run demo [-- options]
 
@@ -17,6 +17,8 @@ Options:
                    open the portal in your own browser instead of headless Chromium
   --endpoint-port  port of the session's token endpoint (default 50342)
   --timeout <s>    give up after this many seconds (default 120)
+  --log-level <l>  log level of the emulator, relay and endpoint: ${LOG_LEVELS.join(", ")}
+                   (default warn; logs are JSON lines, and never hold a token)
   -h, --help       show this help
 `;
 
@@ -26,12 +28,24 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function parseOptions(): { keepRunning: boolean; endpointPort: number; timeoutMs: number } | undefined {
+interface DemoOptions {
+  keepRunning: boolean;
+  endpointPort: number;
+  timeoutMs: number;
+  logLevel: LogLevel;
+}
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+function parseOptions(): DemoOptions | undefined {
   const { values } = parseArgs({
     options: {
       "keep-running": { type: "boolean", default: false },
       "endpoint-port": { type: "string", default: "50342" },
       timeout: { type: "string", default: "120" },
+      "log-level": { type: "string", default: "warn" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -44,7 +58,9 @@ function parseOptions(): { keepRunning: boolean; endpointPort: number; timeoutMs
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isInteger(endpointPort) || endpointPort < 0 || endpointPort > 65535) throw new Error(`--endpoint-port must be a port number, got "${values["endpoint-port"]}"`);
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
-  return { keepRunning: values["keep-running"], endpointPort, timeoutMs: timeoutSeconds * 1000 };
+  const logLevel = values["log-level"];
+  if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  return { keepRunning: values["keep-running"], endpointPort, timeoutMs: timeoutSeconds * 1000, logLevel };
 }
 
 function printStack(stack: Stack): void {
@@ -96,7 +112,10 @@ async function runRoundTrip(stack: Stack, endpointPort: number): Promise<void> {
     if (cold.code !== 0 || token.split(".").length !== 3) throw new Error(`the token command failed (exit ${cold.code}): ${cold.stderr.trim() || "no token printed"}`);
     const claims = decodeJwtClaims(token);
     log("  → an access token (not shown). Its claims:");
-    for (const name of CLAIMS_SHOWN) if (claims[name] !== undefined) log(`      ${name.padEnd(4)} ${String(claims[name])}`);
+    for (const name of CLAIMS_SHOWN) {
+      const value = claims[name];
+      if (value !== undefined) log(`      ${name.padEnd(4)} ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    }
 
     const cached = await runInShell(SEED_TOKEN_COMMAND, shellEnv);
     if (cached.code !== 0 || cached.stdout.trim() !== token) throw new Error("the cached request did not return the same token");
@@ -124,7 +143,7 @@ async function main(): Promise<number> {
   const options = parseOptions();
   if (options === undefined) return 0;
   log("authbridge demo — the Cloud Shell token round trip on a local Entra ID emulator");
-  const stack = await startStack({ endpointPort: options.endpointPort });
+  const stack = await startStack({ endpointPort: options.endpointPort, logLevel: options.logLevel });
   printStack(stack);
   const deadline = setTimeout(() => {
     process.stderr.write(`demo: no result within ${options.timeoutMs / 1000} s; giving up\n`);

@@ -1,4 +1,4 @@
 export { CHROMIUM_ARGS, chromiumPath, launchChromium, signInThroughPortal, waitForConsoleReady } from "./chromium.js";
 export { JWT_PATTERN, SEED_TOKEN_COMMAND, SEED_VM_LIST_COMMAND, decodeJwtClaims, runInShell, type ShellResult } from "./seed-commands.js";
-export { PORTAL_CLIENT_ID, RELAY_AUDIENCE, appDistDir, startStack, type AppInfo, type Stack, type StackOptions } from "./stack.js";
+export { LOG_LEVELS, PORTAL_CLIENT_ID, RELAY_AUDIENCE, appDistDir, startStack, type AppInfo, type LogLevel, type Stack, type StackOptions } from "./stack.js";
 export { startStaticAppServer, type StaticAppServer, type StaticAppServerOptions } from "./static-app-server.js";

@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DEMO_USERS, startEmulator, type Emulator, type EmulatorOptions, type TestUser } from "@authbridge/aad-emulator";
-import { createLocalLauncher, startRelay, type Relay } from "@authbridge/relay";
-import type { Logger } from "pino";
+import { createLocalLauncher, createRelayLogger, startRelay, type Relay } from "@authbridge/relay";
+import { pino } from "pino";
 import { startStaticAppServer, type StaticAppServer } from "./static-app-server.js";
 
 /** The relay's API audience in the emulator (an app id URI, as on real Entra ID). */
@@ -16,8 +16,12 @@ export interface StackOptions {
   /** Extra environment for each launched endpoint. */
   endpointEnv?: Record<string, string>;
   emulator?: EmulatorOptions;
-  logger?: Logger;
+  /** pino level for the emulator, the relay and every endpoint (default "info"). Logs are JSON lines on stdout. */
+  logLevel?: LogLevel;
 }
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface AppInfo {
   url: string;
@@ -59,17 +63,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       config: () => portalConfig,
       frameAncestors: "'none'",
     });
-    closers.push(portal.close);
+    closers.push(() => portal.close());
     const consoleApp: StaticAppServer = await startStaticAppServer({
       distDir: appDistDir("console"),
       hostname: "127.0.0.1",
       config: () => consoleConfig,
       frameAncestors: portal.origin,
     });
-    closers.push(consoleApp.close);
+    closers.push(() => consoleApp.close());
 
-    const emulator = await startEmulator({ ...(options.logger ? { logger: options.logger } : {}), ...options.emulator });
-    closers.push(emulator.close);
+    const logLevel = options.logLevel ?? "info";
+    const emulator = await startEmulator({ logger: pino({ name: "authbridge-aad-emulator", level: logLevel }), ...options.emulator });
+    closers.push(() => emulator.close());
     emulator.registerClient({ clientId: PORTAL_CLIENT_ID, redirectUris: [`${portal.origin}/redirect.html`, `${portal.origin}/`] });
 
     const relay = await startRelay({
@@ -79,11 +84,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       corsOrigins: [portal.origin],
       launcher: createLocalLauncher({
         endpointPort: options.endpointPort ?? 50342,
-        ...(options.endpointEnv ? { env: options.endpointEnv } : {}),
+        env: { AUTHBRIDGE_LOG_LEVEL: logLevel, ...options.endpointEnv },
       }),
-      ...(options.logger ? { logger: options.logger } : {}),
+      logger: createRelayLogger({ level: logLevel }),
     });
-    closers.push(relay.close);
+    closers.push(() => relay.close());
 
     consoleConfig = { portalOrigin: portal.origin };
     portalConfig = {

@@ -1,0 +1,88 @@
+import { describeParseError } from "@authbridge/protocol";
+import { parseArgs } from "node:util";
+import { parseConfig } from "../config.js";
+import { startEndpoint, type Endpoint } from "../endpoint.js";
+import { createLogger } from "../logger.js";
+import { SERVE_HELP } from "./help.js";
+import type { CliIo } from "./io.js";
+
+/** The IPC message a launcher waits for. */
+export interface ListeningMessage {
+  type: "listening";
+  url: string;
+}
+
+/**
+ * `serve`: validates the configuration, starts the endpoint, reports
+ * `listening` over IPC, and resolves with the exit code once it has closed
+ * gracefully (SIGTERM/SIGINT or the relay ending the session → 0).
+ */
+export async function runServe(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { host: { type: "string" }, port: { type: "string" }, help: { type: "boolean", short: "h" } },
+    strict: true,
+  });
+  if (values.help === true) {
+    io.stdout(SERVE_HELP);
+    return 0;
+  }
+
+  const parsed = parseConfig(io.env, { host: values.host, port: values.port }, (path) => io.readFile(path));
+  // The agent token must not leak to anything this process spawns later.
+  delete io.env.AUTHBRIDGE_AGENT_TOKEN;
+  if (!parsed.ok) {
+    io.stderr(`authbridge-endpoint serve: invalid configuration: ${describeParseError(parsed.error)}\n`);
+    return 2;
+  }
+  const config = parsed.value;
+  const logger = createLogger({ level: config.logLevel, ...(io.logDestination === undefined ? {} : { destination: io.logDestination }) });
+
+  let endpoint: Endpoint | undefined;
+  let stopRequested = false;
+  let resolveStop: (reason: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => {
+    resolveStop = resolve;
+  });
+  const stop = (reason: string): void => {
+    if (stopRequested) {
+      logger.info({ reason }, "already shutting down");
+      return;
+    }
+    stopRequested = true;
+    resolveStop(reason);
+  };
+  const unsubscribe = [io.onSignal("SIGTERM", () => stop("SIGTERM")), io.onSignal("SIGINT", () => stop("SIGINT"))];
+
+  try {
+    try {
+      endpoint = await startEndpoint({
+        host: config.host,
+        port: config.port,
+        relayUrl: config.relayUrl,
+        sessionId: config.sessionId,
+        agentToken: config.agentToken,
+        allowlist: config.allowlist,
+        requestTimeoutMs: config.requestTimeoutMs,
+        logger,
+        onSessionEnded: () => stop("session ended"),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.fatal({ reason }, "endpoint failed to start");
+      io.stderr(`authbridge-endpoint serve: cannot start: ${reason}\n`);
+      return 1;
+    }
+
+    const message: ListeningMessage = { type: "listening", url: endpoint.url };
+    io.send?.(message);
+    logger.info({ url: endpoint.url, ipc: io.send !== undefined }, "listening");
+
+    const reason = await stopped;
+    logger.info({ reason }, "shutting down");
+    await endpoint.close();
+    return 0;
+  } finally {
+    for (const off of unsubscribe) off();
+  }
+}

@@ -1,0 +1,117 @@
+import { DEFAULT_ENDPOINT_PORT } from "@authbridge/protocol";
+import { z } from "zod";
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((text, ctx) => {
+      const value = Number(text);
+      if (!/^\d+$/.test(text) || value > 65535) {
+        ctx.addIssue({ code: "custom", message: "must be a port number 0-65535" });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const httpUrl = z.string().refine((text) => /^https?:$/.test(URL.canParse(text) ? new URL(text).protocol : ""), "must be an http(s) URL");
+
+const originList = z.string().transform((text, ctx) => {
+  const origins = text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  for (const origin of origins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin.replace(/\/$/, "")) {
+      ctx.addIssue({ code: "custom", message: `${JSON.stringify(origin)} is not an origin like http://host:port` });
+      return z.NEVER;
+    }
+  }
+  return origins;
+});
+
+/** The relay CLI's environment. */
+const relayEnv = z.object({
+  AUTHBRIDGE_RELAY_HOST: z.string().min(1).default("127.0.0.1"),
+  AUTHBRIDGE_RELAY_PORT: port(8090),
+  AUTHBRIDGE_ISSUER: z.string().min(1),
+  AUTHBRIDGE_AUDIENCE: z.string().min(1),
+  AUTHBRIDGE_JWKS_URI: httpUrl,
+  AUTHBRIDGE_JWKS_CA_FILE: z.string().min(1).optional(),
+  AUTHBRIDGE_CONSOLE_URL: httpUrl,
+  AUTHBRIDGE_ALLOWED_ORIGINS: originList.optional(),
+  AUTHBRIDGE_CORS_ORIGINS: originList,
+  AUTHBRIDGE_LAUNCHER: z.enum(["local", "external"]).default("local"),
+  AUTHBRIDGE_ENDPOINT_PORT: port(DEFAULT_ENDPOINT_PORT),
+  AUTHBRIDGE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface RelayEnvConfig {
+  host: string;
+  port: number;
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+  jwksCaFile?: string;
+  consoleUrl: string;
+  allowedOrigins: string[];
+  corsOrigins: string[];
+  launcher: "local" | "external";
+  endpointPort: number;
+  logLevel: string;
+}
+
+export type EnvConfigResult = { ok: true; config: RelayEnvConfig } | { ok: false; message: string };
+
+/** Reads the relay's configuration from `env`; a failure names the variable at fault. */
+export function parseRelayEnv(env: Record<string, string | undefined>): EnvConfigResult {
+  const parsed = relayEnv.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.map(String).join(".") ?? "";
+    const reason = issue === undefined ? "is invalid" : issue.code === "invalid_type" && env[key] === undefined ? "is required" : issue.message;
+    return { ok: false, message: `invalid configuration: ${key} ${reason}` };
+  }
+  const e = parsed.data;
+  const config: RelayEnvConfig = {
+    host: e.AUTHBRIDGE_RELAY_HOST,
+    port: e.AUTHBRIDGE_RELAY_PORT,
+    issuer: e.AUTHBRIDGE_ISSUER,
+    audience: e.AUTHBRIDGE_AUDIENCE,
+    jwksUri: e.AUTHBRIDGE_JWKS_URI,
+    consoleUrl: e.AUTHBRIDGE_CONSOLE_URL,
+    // By default the console app's own origin is the one allowed on /ws/browser.
+    allowedOrigins: e.AUTHBRIDGE_ALLOWED_ORIGINS ?? [new URL(e.AUTHBRIDGE_CONSOLE_URL).origin],
+    corsOrigins: e.AUTHBRIDGE_CORS_ORIGINS,
+    launcher: e.AUTHBRIDGE_LAUNCHER,
+    endpointPort: e.AUTHBRIDGE_ENDPOINT_PORT,
+    logLevel: e.AUTHBRIDGE_LOG_LEVEL,
+  };
+  if (e.AUTHBRIDGE_JWKS_CA_FILE !== undefined) config.jwksCaFile = e.AUTHBRIDGE_JWKS_CA_FILE;
+  return { ok: true, config };
+}
+
+export const ENV_HELP = `Usage: node dist/cli.js [--help]
+
+Starts the authbridge relay, configured from the environment:
+
+  AUTHBRIDGE_ISSUER            expected "iss" of user tokens (required)
+  AUTHBRIDGE_AUDIENCE          expected "aud": the relay's API audience (required)
+  AUTHBRIDGE_JWKS_URI          the authority's JWKS URL (required)
+  AUTHBRIDGE_JWKS_CA_FILE      PEM file to trust for an https JWKS (optional)
+  AUTHBRIDGE_CONSOLE_URL       the console app URL (required)
+  AUTHBRIDGE_CORS_ORIGINS      comma-separated portal origins allowed on /api (required)
+  AUTHBRIDGE_ALLOWED_ORIGINS   comma-separated console origins allowed on /ws/browser
+                               (default: the origin of AUTHBRIDGE_CONSOLE_URL)
+  AUTHBRIDGE_RELAY_HOST        bind address (default 127.0.0.1)
+  AUTHBRIDGE_RELAY_PORT        port (default 8090; 0 = any free port)
+  AUTHBRIDGE_LAUNCHER          local | external (default local)
+                               local: spawns @authbridge/endpoint per session
+                               external: writes each launch context as one JSON line
+                               {"sessionId","relayAgentUrl","agentToken"} to stdout for an
+                               orchestrator; logs go to stderr
+  AUTHBRIDGE_ENDPOINT_PORT     port of locally launched endpoints (default ${DEFAULT_ENDPOINT_PORT})
+  AUTHBRIDGE_LOG_LEVEL         fatal|error|warn|info|debug|trace|silent (default info)
+
+Stops gracefully on SIGTERM or SIGINT.
+`;

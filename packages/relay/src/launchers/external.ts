@@ -1,0 +1,24 @@
+import type { LaunchContext, LaunchedAgent, Launcher } from "./launcher.js";
+
+export interface ExternalLauncherOptions {
+  /** Hands the context to whatever starts the container elsewhere. */
+  onLaunch(context: LaunchContext): void | Promise<void>;
+}
+
+/**
+ * For endpoints started outside the relay: it only hands out the context.
+ * Stopping is done by the session closing the agent socket with 4000, after
+ * which the endpoint exits on its own.
+ */
+export function createExternalLauncher(options: ExternalLauncherOptions): Launcher {
+  return {
+    async launch(context) {
+      await options.onLaunch(context);
+      const agent: LaunchedAgent = {
+        stop: () => Promise.resolve(),
+        onExit: () => undefined,
+      };
+      return agent;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** What a launcher gets to start one endpoint (agent) for a session. */
+export interface LaunchContext {
+  sessionId: string;
+  /** The agent's one bearer for this session. Pass it by environment or another private channel, never argv or logs. */
+  agentToken: string;
+  /** `ws://…/ws/agent` */
+  relayAgentUrl: string;
+}
+
+/** A started endpoint, as far as the relay needs to control it. */
+export interface LaunchedAgent {
+  /** Where the endpoint listens, when the launcher knows. */
+  endpointUrl?: string;
+  stop(): Promise<void>;
+  /** Called once when the agent process ends (immediately if it already has). */
+  onExit(listener: (code: number | null) => void): void;
+}
+
+export interface Launcher {
+  launch(context: LaunchContext): Promise<LaunchedAgent>;
+}

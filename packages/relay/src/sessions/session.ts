@@ -1,0 +1,267 @@
+import {
+  describeParseError,
+  parseAgentFrameText,
+  parseBrowserFrameText,
+  PROTOCOL_VERSION,
+  type AgentFrame,
+  type BrowserFrame,
+  type HelloFrame,
+  type ParseResult,
+} from "@authbridge/protocol";
+import type { Logger } from "pino";
+import type { RawData, WebSocket } from "ws";
+import { agentTokenMatches } from "../auth/agent-token.js";
+import { sameUser, type RelayUser } from "../auth/user.js";
+import type { Clock } from "../clock.js";
+import type { LaunchedAgent } from "../launchers/launcher.js";
+import { frameText, Side, type Role } from "../ws/side.js";
+import { createPendingRequests, type PendingRequests } from "./pending-requests.js";
+
+/** Close code and reason that tell both sides the session is over (do not reconnect). */
+export const SESSION_ENDED = { code: 4000, reason: "session ended" } as const;
+
+export interface SessionOptions {
+  id: string;
+  owner: RelayUser;
+  agentTokenDigest: Buffer;
+  clock: Clock;
+  logger: Logger;
+  /** No browser attached for this long ends the session. */
+  idleMs: number;
+  maxPendingRequests: number;
+  maxRequestWaitMs: number;
+  /** Runs once, synchronously, when the session starts ending. */
+  onEnded(session: Session): void;
+}
+
+export interface SessionStatus {
+  sessionId: string;
+  agent: boolean;
+  browser: boolean;
+  endpointUrl?: string;
+}
+
+/**
+ * One session: pairs at most one agent with at most one browser and forwards
+ * `token.request` (agent → browser) and `token.response` (browser → agent).
+ * Every forwarded request is pending until answered, timed out, or the
+ * browser leaves; each of these ends with exactly one frame to the agent.
+ */
+export class Session {
+  readonly id: string;
+  readonly owner: RelayUser;
+  endpointUrl: string | undefined;
+  readonly #options: SessionOptions;
+  readonly #logger: Logger;
+  readonly #pending: PendingRequests;
+  #agent: Side | undefined;
+  #browser: Side | undefined;
+  #launched: LaunchedAgent | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #ending: Promise<void> | undefined;
+
+  constructor(options: SessionOptions) {
+    this.id = options.id;
+    this.owner = { ...options.owner };
+    this.#options = options;
+    this.#logger = options.logger.child({ sessionId: options.id });
+    this.#pending = createPendingRequests({
+      clock: options.clock,
+      maxPending: options.maxPendingRequests,
+      maxWaitMs: options.maxRequestWaitMs,
+      onTimeout: (id) => {
+        this.#logger.info({ id }, "token request timed out");
+        this.#agent?.sendError("Timeout", "the browser did not answer before the deadline", id);
+      },
+    });
+    this.#startIdleTimer();
+  }
+
+  get ended(): boolean {
+    return this.#ending !== undefined;
+  }
+
+  ownedBy(user: RelayUser): boolean {
+    return sameUser(this.owner, user);
+  }
+
+  agentTokenMatches(token: string): boolean {
+    return agentTokenMatches(token, this.#options.agentTokenDigest);
+  }
+
+  hasAgent(): boolean {
+    return this.#agent !== undefined;
+  }
+
+  hasBrowser(): boolean {
+    return this.#browser !== undefined;
+  }
+
+  /** `agent`/`browser` are true once that side is attached and said hello. */
+  status(): SessionStatus {
+    const status: SessionStatus = { sessionId: this.id, agent: this.#agent?.ready === true, browser: this.#browser?.ready === true };
+    if (this.endpointUrl !== undefined) status.endpointUrl = this.endpointUrl;
+    return status;
+  }
+
+  /** Takes ownership of the launched endpoint: its exit ends the session; ending the session stops it. */
+  adoptLaunched(agent: LaunchedAgent): Promise<void> {
+    if (this.ended) return stopQuietly(agent, this.#logger);
+    this.#launched = agent;
+    this.endpointUrl = agent.endpointUrl;
+    agent.onExit((code) => {
+      this.#logger.info({ code }, "endpoint exited; ending session");
+      void this.end();
+    });
+    return Promise.resolve();
+  }
+
+  /** Attaches an upgraded socket; the caller has checked that the role is free. */
+  attach(role: Role, socket: WebSocket): void {
+    const side = new Side(role, socket, this.#logger);
+    if (role === "agent") this.#agent = side;
+    else {
+      this.#browser = side;
+      this.#stopIdleTimer();
+    }
+    this.#logger.info({ role }, "side attached");
+    socket.on("message", (data, isBinary) => this.#onMessage(side, data, isBinary));
+    socket.once("close", (code) => this.#onClose(side, code));
+  }
+
+  /**
+   * Ends the session: closes both sockets (4000 "session ended" unless told
+   * otherwise), stops the launched endpoint. Idempotent.
+   */
+  end(code: number = SESSION_ENDED.code, reason: string = SESSION_ENDED.reason): Promise<void> {
+    if (this.#ending !== undefined) return this.#ending;
+    this.#logger.info({ code }, "session ending");
+    this.#stopIdleTimer();
+    this.#pending.drain();
+    const closing = [this.#agent?.close(code, reason), this.#browser?.close(code, reason)];
+    const launched = this.#launched;
+    this.#ending = Promise.all([...closing, launched === undefined ? undefined : stopQuietly(launched, this.#logger)]).then(() => undefined);
+    this.#options.onEnded(this);
+    return this.#ending;
+  }
+
+  #onMessage(side: Side, data: RawData, isBinary: boolean): void {
+    if (this.ended) return;
+    if (isBinary) {
+      side.protocolError("binary frames are not accepted (reserved for the terminal)");
+      return;
+    }
+    const text = frameText(data);
+    if (side.role === "agent") {
+      const parsed = parseAgentFrameText(text);
+      if (this.#admit(side, parsed)) this.#onAgentFrame(side, parsed.value);
+    } else {
+      const parsed = parseBrowserFrameText(text);
+      if (this.#admit(side, parsed)) this.#onBrowserFrame(side, parsed.value);
+    }
+  }
+
+  /** Rejects unparsable frames and anything but a first `hello`; handles `hello` itself. */
+  #admit<F extends AgentFrame | BrowserFrame>(side: Side, parsed: ParseResult<F>): parsed is { ok: true; value: Exclude<F, HelloFrame> } {
+    if (!parsed.ok) {
+      side.protocolError(`invalid frame: ${describeParseError(parsed.error)}`);
+      return false;
+    }
+    const frame = parsed.value;
+    this.#logger.debug({ role: side.role, type: frame.type, id: "id" in frame ? frame.id : undefined }, "frame received");
+    if (frame.type === "hello") {
+      this.#onHello(side, frame);
+      return false;
+    }
+    if (!side.ready) {
+      side.protocolError(`send hello before ${frame.type}`, frame.id);
+      return false;
+    }
+    return true;
+  }
+
+  #onHello(side: Side, hello: HelloFrame): void {
+    if (side.ready) return side.protocolError("hello was already received");
+    if (hello.role !== side.role) return side.protocolError(`this is the ${side.role} socket; hello must have role "${side.role}"`);
+    side.ready = true;
+    const other = this.#other(side);
+    side.send({ v: PROTOCOL_VERSION, type: "welcome", sessionId: this.id, peer: other?.ready === true });
+    if (other?.ready === true) other.send({ v: PROTOCOL_VERSION, type: "peer", state: "connected" });
+    this.#logger.info({ role: side.role, peer: other?.ready === true }, "side said hello");
+  }
+
+  #onAgentFrame(agent: Side, frame: Exclude<AgentFrame, HelloFrame>): void {
+    const { id, resource } = frame;
+    const browser = this.#browser;
+    if (browser?.ready !== true) {
+      this.#logger.info({ id, resource }, "token request while no browser is attached");
+      return agent.sendError("BrowserNotConnected", "no browser is attached to this session; open the console in the portal", id);
+    }
+    const outcome = this.#pending.add(id, frame.deadline);
+    switch (outcome) {
+      case "duplicate":
+        return agent.protocolError(`request ${id} is already pending`, id);
+      case "full":
+        return agent.sendError("RelayUnavailable", `more than ${this.#options.maxPendingRequests} token requests are pending; try again shortly`, id);
+      case "expired":
+        return agent.sendError("Timeout", "the request's deadline has already passed", id);
+      case "added":
+        this.#logger.info({ id, resource, deadline: frame.deadline }, "token request forwarded");
+        return browser.send(frame);
+    }
+  }
+
+  #onBrowserFrame(browser: Side, frame: Exclude<BrowserFrame, HelloFrame>): void {
+    const { id } = frame;
+    if (this.#pending.settle(id)) {
+      this.#logger.info({ id, ok: frame.ok }, "token response forwarded");
+      this.#agent?.send(frame);
+    } else if (this.#pending.timedOut(id)) {
+      this.#logger.info({ id }, "late token response dropped");
+    } else {
+      browser.sendError("UnknownRequest", `no token request with id ${id} is pending`, id);
+    }
+  }
+
+  #onClose(side: Side, code: number): void {
+    this.#logger.info({ role: side.role, code }, "side left");
+    if (side.role === "agent" && this.#agent === side) this.#agent = undefined;
+    if (side.role === "browser" && this.#browser === side) this.#browser = undefined;
+    if (this.ended) return;
+    const other = this.#other(side);
+    if (side.role === "browser") {
+      for (const id of this.#pending.drain()) other?.sendError("BrowserDisconnected", "the browser left before answering", id);
+      this.#startIdleTimer();
+    } else {
+      // Nobody is left to receive the answers.
+      this.#pending.drain();
+    }
+    if (side.ready && other?.ready === true) other.send({ v: PROTOCOL_VERSION, type: "peer", state: "disconnected" });
+  }
+
+  #other(side: Side): Side | undefined {
+    return side.role === "agent" ? this.#browser : this.#agent;
+  }
+
+  #startIdleTimer(): void {
+    this.#stopIdleTimer();
+    this.#idleTimer = setTimeout(() => {
+      this.#logger.info({ idleMs: this.#options.idleMs }, "no browser attached; ending idle session");
+      void this.end();
+    }, this.#options.idleMs);
+    this.#idleTimer.unref();
+  }
+
+  #stopIdleTimer(): void {
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+}
+
+async function stopQuietly(agent: LaunchedAgent, logger: Logger): Promise<void> {
+  try {
+    await agent.stop();
+  } catch (error) {
+    logger.warn({ err: error }, "stopping the endpoint failed");
+  }
+}
