@@ -4,6 +4,7 @@ import {
   POST_MESSAGE_CHANNEL,
   PROTOCOL_VERSION,
   RELAY_SUBPROTOCOL,
+  SESSION_ENDED_CLOSE_CODE,
   TICKET_SUBPROTOCOL_PREFIX,
   type ConnectMessage,
   type ConsoleToPortalMessage,
@@ -16,8 +17,6 @@ import { guardPortalMessage, type InboundMessage } from "./message-guard.js";
 import { PendingRequests } from "./pending-requests.js";
 import type { ConsoleState } from "./status.js";
 
-/** Close code with which the relay says the session is over (docs/CONTRACTS.md). */
-export const SESSION_ENDED_CLOSE_CODE = 4000;
 /** How many request rows the page keeps. */
 export const MAX_REQUEST_RECORDS = 100;
 

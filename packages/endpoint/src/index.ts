@@ -3,7 +3,6 @@ export { systemClock, type Clock } from "./clock.js";
 export { createTokenCache, type CachedToken, type CacheLookup, type TokenCache, type TokenCacheOptions } from "./cache/token-cache.js";
 export {
   createRelayAgent,
-  SESSION_ENDED_CLOSE_CODE,
   type RelayAgent,
   type RelayAgentOptions,
   type RelayAgentStatus,

@@ -24,6 +24,10 @@ export const TICKET_SUBPROTOCOL_PREFIX = "authbridge.ticket.";
 /** Header naming the session an agent connects for (its token is the `Authorization` bearer). */
 export const AGENT_SESSION_HEADER = "x-authbridge-session";
 
+/** WebSocket close code the relay uses when a session is over: do not reconnect. */
+export const SESSION_ENDED_CLOSE_CODE = 4000;
+export const SESSION_ENDED_CLOSE_REASON = "session ended";
+
 export const RELAY_AGENT_PATH = "/ws/agent";
 export const RELAY_BROWSER_PATH = "/ws/browser";
 

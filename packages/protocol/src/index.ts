@@ -16,6 +16,8 @@ export {
   RELAY_AGENT_PATH,
   RELAY_BROWSER_PATH,
   RELAY_SUBPROTOCOL,
+  SESSION_ENDED_CLOSE_CODE,
+  SESSION_ENDED_CLOSE_REASON,
   TICKET_SUBPROTOCOL_PREFIX,
 } from "./constants.js";
 export { AuthbridgeError, ERRORS, errorBody, isErrorCode, statusForCode, type ErrorBody, type ErrorCode } from "./errors.js";

@@ -6,6 +6,7 @@ import {
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   RELAY_SUBPROTOCOL,
+  SESSION_ENDED_CLOSE_CODE,
   describeParseError,
   encodeFrame,
   parseRelayFrameText,
@@ -20,8 +21,6 @@ import { MESSAGES, remoteErrorMessage, timeoutMessage } from "../messages.js";
 import { createBackoff, type BackoffOptions } from "./backoff.js";
 import { createPendingRequests } from "./pending-requests.js";
 
-/** Close code with which the relay says the session is over (do not reconnect). */
-export const SESSION_ENDED_CLOSE_CODE = 4000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 1_000;
 

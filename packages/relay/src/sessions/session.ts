@@ -3,6 +3,8 @@ import {
   parseAgentFrameText,
   parseBrowserFrameText,
   PROTOCOL_VERSION,
+  SESSION_ENDED_CLOSE_CODE,
+  SESSION_ENDED_CLOSE_REASON,
   type AgentFrame,
   type BrowserFrame,
   type HelloFrame,
@@ -18,7 +20,7 @@ import { frameText, Side, type Role } from "../ws/side.js";
 import { createPendingRequests, type PendingRequests } from "./pending-requests.js";
 
 /** Close code and reason that tell both sides the session is over (do not reconnect). */
-export const SESSION_ENDED = { code: 4000, reason: "session ended" } as const;
+export const SESSION_ENDED = { code: SESSION_ENDED_CLOSE_CODE, reason: SESSION_ENDED_CLOSE_REASON } as const;
 
 export interface SessionOptions {
   id: string;
