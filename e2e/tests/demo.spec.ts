@@ -18,6 +18,7 @@ test("the demo command runs the seed's commands on port 50342 and prints no toke
   expect(output).toContain("virtual machines: vm-web-01, vm-api-01, vm-batch-01");
   expect(output).toMatch(/aud\s+https:\/\/management\.azure\.com\//);
   expect(output).toMatch(/cold request \(through the browser\): \d+ ms; cached request: \d+ ms/);
+  expect(output).toMatch(/curl's own time_total: cold \d+ ms \(Graph, through the browser\), cached \d+ ms \(ARM\)/);
   expect(output).toContain("✓ demo complete");
   // Nothing shaped like a token anywhere: not the demo's lines, not the relay's or the endpoint's logs.
   expect(output).not.toMatch(JWT_PATTERN);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { DEFAULT_ENDPOINT_PORT } from "@authbridge/protocol";
 import { launchChromium, signInThroughPortal } from "./chromium.js";
 import { SEED_TOKEN_COMMAND, SEED_VM_LIST_COMMAND, decodeJwtClaims, runInShell } from "./seed-commands.js";
 import { LOG_LEVELS, startStack, type LogLevel, type Stack } from "./stack.js";
@@ -15,13 +16,14 @@ the cold and the cached request, then shuts everything down.
 Options:
   --keep-running   start the stack, print its URLs and wait (Ctrl+C stops it);
                    open the portal in your own browser instead of headless Chromium
-  --endpoint-port  port of the session's token endpoint (default 50342)
   --timeout <s>    give up after this many seconds (default 120)
   --log-level <l>  log level of the emulator, relay and endpoint: ${LOG_LEVELS.join(", ")}
                    (default warn; logs are JSON lines, and never hold a token)
   -h, --help       show this help
 `;
 
+/** The seed's commands name this port verbatim, so the demo's endpoint must own it. */
+const CLOUD_SHELL_PORT = DEFAULT_ENDPOINT_PORT;
 const CLAIMS_SHOWN = ["aud", "iss", "tid", "oid", "upn", "name", "scp", "exp"] as const;
 
 function log(line: string): void {
@@ -30,7 +32,6 @@ function log(line: string): void {
 
 interface DemoOptions {
   keepRunning: boolean;
-  endpointPort: number;
   timeoutMs: number;
   logLevel: LogLevel;
 }
@@ -43,7 +44,6 @@ function parseOptions(): DemoOptions | undefined {
   const { values } = parseArgs({
     options: {
       "keep-running": { type: "boolean", default: false },
-      "endpoint-port": { type: "string", default: "50342" },
       timeout: { type: "string", default: "120" },
       "log-level": { type: "string", default: "warn" },
       help: { type: "boolean", short: "h", default: false },
@@ -54,13 +54,11 @@ function parseOptions(): DemoOptions | undefined {
     log(HELP);
     return undefined;
   }
-  const endpointPort = Number(values["endpoint-port"]);
   const timeoutSeconds = Number(values.timeout);
-  if (!Number.isInteger(endpointPort) || endpointPort < 0 || endpointPort > 65535) throw new Error(`--endpoint-port must be a port number, got "${values["endpoint-port"]}"`);
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   const logLevel = values["log-level"];
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
-  return { keepRunning: values["keep-running"], endpointPort, timeoutMs: timeoutSeconds * 1000, logLevel };
+  return { keepRunning: values["keep-running"], timeoutMs: timeoutSeconds * 1000, logLevel };
 }
 
 function printStack(stack: Stack): void {
@@ -85,7 +83,7 @@ async function keepRunning(stack: Stack): Promise<void> {
   });
 }
 
-async function runRoundTrip(stack: Stack, endpointPort: number): Promise<void> {
+async function runRoundTrip(stack: Stack): Promise<void> {
   const user = stack.users[0];
   if (user === undefined) throw new Error("the emulator has no demo user");
   const browser = await launchChromium();
@@ -95,7 +93,7 @@ async function runRoundTrip(stack: Stack, endpointPort: number): Promise<void> {
     log(`… signing in as ${user.username} in headless Chromium`);
     const { endpointUrl } = await signInThroughPortal(page, stack, user);
     log(`✓ signed in; the console is connected and the session's endpoint listens on ${endpointUrl}`);
-    if (endpointUrl !== `http://127.0.0.1:${endpointPort}`) throw new Error(`expected the endpoint on port ${endpointPort}, got ${endpointUrl}`);
+    if (endpointUrl !== `http://127.0.0.1:${CLOUD_SHELL_PORT}`) throw new Error(`expected the endpoint on port ${CLOUD_SHELL_PORT}, got ${endpointUrl}`);
 
     const shellEnv = {
       MSI_ENDPOINT: "http://localhost:50342/oauth2/token",
@@ -119,7 +117,10 @@ async function runRoundTrip(stack: Stack, endpointPort: number): Promise<void> {
 
     const cached = await runInShell(SEED_TOKEN_COMMAND, shellEnv);
     if (cached.code !== 0 || cached.stdout.trim() !== token) throw new Error("the cached request did not return the same token");
-    log(`  cold request (through the browser): ${cold.ms.toFixed(0)} ms; cached request: ${cached.ms.toFixed(0)} ms`);
+    log(`  cold request (through the browser): ${cold.ms.toFixed(0)} ms; cached request: ${cached.ms.toFixed(0)} ms (whole command, python3 start-up included)`);
+    const curlCold = await curlTime("https://graph.microsoft.com/", shellEnv);
+    const curlCached = await curlTime("https://management.azure.com/", shellEnv);
+    log(`  curl's own time_total: cold ${curlCold} ms (Graph, through the browser), cached ${curlCached} ms (ARM)`);
 
     log("");
     log(`$ token=$(…); ${SEED_VM_LIST_COMMAND}`);
@@ -133,6 +134,14 @@ async function runRoundTrip(stack: Stack, endpointPort: number): Promise<void> {
   }
 }
 
+/** curl's `time_total` for one token request, in ms: the request alone, without the shell pipeline. */
+async function curlTime(resource: string, env: Record<string, string>): Promise<string> {
+  const result = await runInShell(`curl -s -o /dev/null -w '%{http_code} %{time_total}' http://localhost:50342/oauth2/token --data "resource=${resource}" -H Metadata:true`, env);
+  const [status, seconds] = result.stdout.trim().split(" ");
+  if (status !== "200" || seconds === undefined) throw new Error(`token request for ${resource} failed with HTTP ${status ?? "?"}`);
+  return (Number(seconds) * 1000).toFixed(0);
+}
+
 function parseVmNames(body: string): string[] {
   const parsed: unknown = JSON.parse(body);
   if (typeof parsed !== "object" || parsed === null || !("value" in parsed) || !Array.isArray(parsed.value)) return [];
@@ -143,7 +152,7 @@ async function main(): Promise<number> {
   const options = parseOptions();
   if (options === undefined) return 0;
   log("authbridge demo — the Cloud Shell token round trip on a local Entra ID emulator");
-  const stack = await startStack({ endpointPort: options.endpointPort, logLevel: options.logLevel });
+  const stack = await startStack({ endpointPort: CLOUD_SHELL_PORT, logLevel: options.logLevel });
   printStack(stack);
   const deadline = setTimeout(() => {
     process.stderr.write(`demo: no result within ${options.timeoutMs / 1000} s; giving up\n`);
@@ -151,7 +160,7 @@ async function main(): Promise<number> {
   }, options.timeoutMs);
   try {
     if (options.keepRunning) await keepRunning(stack);
-    else await runRoundTrip(stack, options.endpointPort);
+    else await runRoundTrip(stack);
   } finally {
     clearTimeout(deadline);
     log("… shutting down");
@@ -164,7 +173,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)} (npm run demo -- --help lists the options)\n`);
     process.exit(1);
   },
 );
