@@ -6,6 +6,7 @@ import { buildMsalConfiguration } from "./msal-config.js";
 import { classifyAcquireError } from "./msal-errors.js";
 import { createRelayApi } from "./relay-api.js";
 import { createSessionController, type SessionView } from "./session.js";
+import { createSessionMemory } from "./session-memory.js";
 import { createTokenResponder } from "./token-responder.js";
 import { appendActivity, findElements, renderAccount, renderConsoleFrame, renderPrompts, renderSession, showError, type PortalElements } from "./view.js";
 
@@ -75,6 +76,7 @@ function startSignedIn(el: PortalElements, config: PortalConfig, pca: PublicClie
     relayWsUrl: config.relayWsUrl,
     consoleOrigin: config.consoleOrigin,
     now: () => Date.now(),
+    memory: createSessionMemory(window.sessionStorage, account.homeAccountId),
     postToConsole,
     onChange: (view) => {
       sessionView = view;

@@ -29,6 +29,13 @@ export type SessionAnswer = z.infer<typeof sessionAnswerSchema>;
 export const ticketAnswerSchema = z.object({ ticket, expiresAt: isoDate });
 export type TicketAnswer = z.infer<typeof ticketAnswerSchema>;
 
+export const sessionInfoSchema = z.object({
+  sessionId: z.string().min(1).max(128),
+  agent: z.boolean(),
+  browser: z.boolean(),
+  endpointUrl: z.string().url().optional(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 const errorAnswerSchema = z.object({ error: z.object({ code: z.string().min(1).max(64), message: z.string().max(2048) }) });
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -44,6 +51,7 @@ export interface RelayApiDeps {
 export interface RelayApi {
   createSession(): Promise<SessionAnswer>;
   mintTicket(sessionId: string): Promise<TicketAnswer>;
+  getSession(sessionId: string): Promise<SessionInfo>;
   endSession(sessionId: string): Promise<void>;
 }
 
@@ -92,6 +100,9 @@ export function createRelayApi(deps: RelayApiDeps): RelayApi {
     },
     async mintTicket(sessionId) {
       return json(await call("POST", `${sessionPath(sessionId)}/tickets`), ticketAnswerSchema, "ticket");
+    },
+    async getSession(sessionId) {
+      return json(await call("GET", sessionPath(sessionId)), sessionInfoSchema, "session info");
     },
     async endSession(sessionId) {
       await call("DELETE", sessionPath(sessionId));

@@ -19,6 +19,18 @@ export interface SessionView {
 /** A session answer's ticket is used for the first `ready` only while it has this much life left. */
 export const TICKET_REUSE_MARGIN_MS = 5_000;
 
+/** What the portal remembers across a reload of the tab (no secret: the id is useless without the user's token). */
+export interface RememberedSession {
+  readonly sessionId: string;
+  readonly consoleUrl: string;
+}
+
+/** Where the remembered session lives (sessionStorage in the page: per tab, gone with the tab). */
+export interface SessionMemory {
+  load(): RememberedSession | null;
+  save(session: RememberedSession | null): void;
+}
+
 export interface SessionControllerDeps {
   readonly api: RelayApi;
   readonly relayWsUrl: string;
@@ -27,10 +39,12 @@ export interface SessionControllerDeps {
   /** Posts to the console iframe; the controller always passes `consoleOrigin`. */
   readonly postToConsole: (message: ConnectMessage, targetOrigin: string) => void;
   readonly onChange: (view: SessionView) => void;
+  /** Lets a reloaded tab re-attach to its session instead of piling up new ones. */
+  readonly memory?: SessionMemory;
 }
 
 export interface SessionController {
-  /** Creates a session (from `none`, `ended` or `error`). */
+  /** Re-attaches to the remembered session if the relay still has it, else creates one (from `none`, `ended` or `error`). */
   start(): Promise<void>;
   /** The console posted `ready`: hand it a ticket. */
   onConsoleReady(): Promise<void>;
@@ -70,6 +84,7 @@ export function createSessionController(deps: SessionControllerDeps): SessionCon
   function ended(mine: number): void {
     if (mine !== generation) return;
     firstTicket = null;
+    deps.memory?.save(null);
     const { sessionId, consoleUrl } = view;
     set({ state: "ended", ...(sessionId === undefined ? {} : { sessionId }), ...(consoleUrl === undefined ? {} : { consoleUrl }) });
   }
@@ -81,6 +96,26 @@ export function createSessionController(deps: SessionControllerDeps): SessionCon
       firstTicket = null;
       set({ state: "starting" });
       try {
+        const remembered = deps.memory?.load() ?? null;
+        if (remembered !== null && new URL(remembered.consoleUrl).origin === deps.consoleOrigin) {
+          const info = await deps.api.getSession(remembered.sessionId).catch((error: unknown) => {
+            // 404: the session ended meanwhile (or is not this user's); start a new one.
+            if (error instanceof RelayApiError && error.status === 404) return null;
+            throw error;
+          });
+          if (mine !== generation) return;
+          if (info !== null) {
+            // The first `ready` mints a ticket: the old tab's ticket was used up.
+            set({
+              state: "ready",
+              sessionId: info.sessionId,
+              consoleUrl: remembered.consoleUrl,
+              ...(info.endpointUrl === undefined ? {} : { endpointUrl: info.endpointUrl }),
+            });
+            return;
+          }
+          deps.memory?.save(null);
+        }
         const answer = await deps.api.createSession();
         if (mine !== generation) return;
         if (new URL(answer.consoleUrl).origin !== deps.consoleOrigin) {
@@ -88,6 +123,7 @@ export function createSessionController(deps: SessionControllerDeps): SessionCon
           return;
         }
         firstTicket = { ticket: answer.ticket, expiresAt: Date.parse(answer.expiresAt) };
+        deps.memory?.save({ sessionId: answer.sessionId, consoleUrl: answer.consoleUrl });
         set({
           state: "ready",
           sessionId: answer.sessionId,

@@ -30,6 +30,10 @@ function setup(overrides: Partial<RelayApi> = {}, answer: Partial<SessionAnswer>
       calls.push(`mint ${id}`);
       return Promise.resolve({ ticket: MINTED, expiresAt: new Date(clock.time + 60_000).toISOString() });
     },
+    getSession: (id) => {
+      calls.push(`get ${id}`);
+      return Promise.reject(new Error("no session is remembered in these tests"));
+    },
     endSession: (id) => {
       calls.push(`end ${id}`);
       return Promise.resolve();
@@ -166,5 +170,103 @@ describe("session controller", () => {
     await s.controller.onConsoleReady();
     expect(s.posted).toEqual([]);
     expect(s.controller.view().state).toBe("error");
+  });
+});
+
+describe("session memory across reloads", () => {
+  function memory(initial: { sessionId: string; consoleUrl: string } | null) {
+    const saved: ({ sessionId: string; consoleUrl: string } | null)[] = [];
+    let value = initial;
+    return {
+      saved,
+      memory: {
+        load: () => value,
+        save: (next: { sessionId: string; consoleUrl: string } | null) => {
+          value = next;
+          saved.push(next);
+        },
+      },
+    };
+  }
+
+  function setupWithMemory(remembered: { sessionId: string; consoleUrl: string } | null, getSession: RelayApi["getSession"]) {
+    const clock = new FakeClock();
+    const views: SessionView[] = [];
+    const posted: ConnectMessage[] = [];
+    const calls: string[] = [];
+    const store = memory(remembered);
+    const api: RelayApi = {
+      createSession: () => {
+        calls.push("create");
+        return Promise.resolve({ sessionId: "new", consoleUrl: `${CONSOLE}/?session=new`, ticket: FIRST, expiresAt: new Date(clock.time + 60_000).toISOString() });
+      },
+      mintTicket: (id) => {
+        calls.push(`mint ${id}`);
+        return Promise.resolve({ ticket: MINTED, expiresAt: new Date(clock.time + 60_000).toISOString() });
+      },
+      getSession: (id) => {
+        calls.push(`get ${id}`);
+        return getSession(id);
+      },
+      endSession: (id) => {
+        calls.push(`end ${id}`);
+        return Promise.resolve();
+      },
+    };
+    const controller = createSessionController({
+      api,
+      relayWsUrl: WS,
+      consoleOrigin: CONSOLE,
+      now: clock.now,
+      memory: store.memory,
+      postToConsole: (message) => posted.push(message),
+      onChange: (view) => views.push(view),
+    });
+    return { controller, calls, posted, store, views };
+  }
+
+  it("re-attaches a reloaded tab to its live session with a freshly minted ticket", async () => {
+    const { controller, calls, posted } = setupWithMemory({ sessionId: "old", consoleUrl: `${CONSOLE}/?session=old` }, (id) =>
+      Promise.resolve({ sessionId: id, agent: true, browser: false, endpointUrl: "http://127.0.0.1:50342" }),
+    );
+    await controller.start();
+    expect(controller.view()).toEqual({ state: "ready", sessionId: "old", consoleUrl: `${CONSOLE}/?session=old`, endpointUrl: "http://127.0.0.1:50342" });
+    await controller.onConsoleReady();
+    expect(calls).toEqual(["get old", "mint old"]);
+    expect(posted.map((message) => message.ticket)).toEqual([MINTED]);
+  });
+
+  it("creates a new session and remembers it when the old one is gone", async () => {
+    const { controller, calls, store } = setupWithMemory({ sessionId: "old", consoleUrl: `${CONSOLE}/?session=old` }, () =>
+      Promise.reject(new RelayApiError("SessionNotFound", "gone", 404)),
+    );
+    await controller.start();
+    expect(calls).toEqual(["get old", "create"]);
+    expect(controller.view().sessionId).toBe("new");
+    expect(store.saved).toEqual([null, { sessionId: "new", consoleUrl: `${CONSOLE}/?session=new` }]);
+  });
+
+  it("does not paper over a relay failure by creating another session", async () => {
+    const { controller, calls } = setupWithMemory({ sessionId: "old", consoleUrl: `${CONSOLE}/?session=old` }, () =>
+      Promise.reject(new RelayApiError("RelayUnavailable", "down", 503)),
+    );
+    await controller.start();
+    expect(calls).toEqual(["get old"]);
+    expect(controller.view().state).toBe("error");
+  });
+
+  it("ignores a remembered console URL on another origin", async () => {
+    const { controller, calls } = setupWithMemory({ sessionId: "old", consoleUrl: "http://evil.test/" }, (id) =>
+      Promise.resolve({ sessionId: id, agent: true, browser: false }),
+    );
+    await controller.start();
+    expect(calls).toEqual(["create"]);
+  });
+
+  it("forgets the session when it ends", async () => {
+    const { controller, store } = setupWithMemory(null, (id) => Promise.resolve({ sessionId: id, agent: true, browser: false }));
+    await controller.start();
+    await controller.end();
+    expect(store.saved).toEqual([{ sessionId: "new", consoleUrl: `${CONSOLE}/?session=new` }, null]);
   });
 });
