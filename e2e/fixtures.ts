@@ -62,7 +62,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       // Quiet logs here; the demo test runs the whole stack at debug level and checks its logs hold no token.
-      const stack = await startStack({ endpointPort: 0, logLevel: "warn" });
+      // The App Service dialect is on (opt-in) so the compat suite can test it; no other test sends its header.
+      const stack = await startStack({ endpointPort: 0, logLevel: "warn", appService: true, relay: { maxSessionsPerUser: 100 } });
       await use(stack);
       await stack.close();
     },
@@ -85,6 +86,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     if (user === undefined) throw new Error("no demo user");
     const { endpointUrl } = await signInThroughPortal(page, stack, user);
     await use({ page, endpointUrl });
+    // End the session as a person would, so its endpoint process does not linger for the rest of the run.
+    if (!page.isClosed()) {
+      await page
+        .locator("#end-session")
+        .click({ timeout: 5_000 })
+        .then(() => expect(page.locator('[data-testid="session-state"]')).toHaveAttribute("data-state", "ended"))
+        .catch(() => undefined);
+    }
   },
 });
 

@@ -13,7 +13,8 @@ export default defineConfig({
   // One retry in CI against a slow, shared 2-core machine; a retried pass is still reported as "flaky".
   retries: CI ? 1 : 0,
   forbidOnly: CI,
-  reporter: CI ? [["list"]] : [["list"]],
+  // compat-reporter writes test-results/compat-results.json, the input of scripts/compat-matrix.js (README matrix).
+  reporter: [["list"], ["./compat-reporter.ts"]],
   use: {
     browserName: "chromium",
     ignoreHTTPSErrors: true,

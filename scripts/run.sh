@@ -2,6 +2,7 @@
 # The two commands of the README:
 #   npm run demo   → scripts/run.sh demo   (the round trip on the embedded emulator)
 #   npm test       → scripts/run.sh test   (lint, types, unit tests, Playwright e2e)
+#   npm run bench  → scripts/run.sh bench  (the benchmark table, a few minutes)
 # Both install what they need first (scripts/bootstrap.sh), idempotently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +28,13 @@ case "$command" in
     step "end-to-end tests (Playwright, Chromium)"
     pnpm run test:e2e
     ;;
+  bench)
+    bootstrap
+    step "running the benchmarks (a few minutes)"
+    exec node bench/dist/main.js "$@"
+    ;;
   *)
-    echo "usage: scripts/run.sh demo|test [args]" >&2
+    echo "usage: scripts/run.sh demo|test|bench [args]" >&2
     exit 2
     ;;
 esac

@@ -2,15 +2,17 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_ENDPOINT_PORT } from "@authbridge/protocol";
 import { launchChromium, signInThroughPortal } from "./chromium.js";
-import { SEED_TOKEN_COMMAND, SEED_VM_LIST_COMMAND, decodeJwtClaims, runInShell } from "./seed-commands.js";
+import { cloudShellEnv } from "./shell-env.js";
+import { SEED_TOKEN_COMMAND, SEED_VM_LIST_COMMAND, decodeJwtClaims } from "./seed-commands.js";
 import { LOG_LEVELS, startStack, type LogLevel, type Stack } from "./stack.js";
+import { TerminalDriver } from "./terminal-driver.js";
 
 const HELP = `Usage: npm run demo [-- options]
 
 Starts the AAD emulator, the relay, the portal and the console on free ports,
 signs in as a demo user in headless Chromium, then runs Azure Cloud Shell's
 documented commands against http://localhost:50342/oauth2/token and the mock
-ARM. Prints the token's claims (never the token), the VM names and the time of
+ARM, typed into the console's terminal (a login shell beside the endpoint). Prints the token's claims (never the token), the VM names and the time of
 the cold and the cached request, then shuts everything down.
 
 Options:
@@ -88,26 +90,31 @@ async function runRoundTrip(stack: Stack): Promise<void> {
   if (user === undefined) throw new Error("the emulator has no demo user");
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 2000 } });
     const page = await context.newPage();
     log(`… signing in as ${user.username} in headless Chromium`);
     const { endpointUrl } = await signInThroughPortal(page, stack, user);
     log(`✓ signed in; the console is connected and the session's endpoint listens on ${endpointUrl}`);
     if (endpointUrl !== `http://127.0.0.1:${CLOUD_SHELL_PORT}`) throw new Error(`expected the endpoint on port ${CLOUD_SHELL_PORT}, got ${endpointUrl}`);
 
-    const shellEnv = {
-      MSI_ENDPOINT: "http://localhost:50342/oauth2/token",
-      ACC_CLOUD: "authbridge",
-      AZUREPS_HOST_ENVIRONMENT: "cloud-shell/1.0",
-      CURL_CA_BUNDLE: stack.emulator.certPath,
-      ARM: stack.emulator.armUrl,
-      SUBSCRIPTION: stack.emulator.subscriptionId,
-    };
+    // Everything below is typed into the console iframe's terminal: a login shell next to the endpoint.
+    // (The page is tall so that the VM list's raw JSON fits on one screen: the demo reads it back from there.)
+    const terminal = new TerminalDriver(page);
+    await terminal.ready();
+    // The shell must have what the endpoint's `env` sub-command prints, as Cloud Shell sets it.
+    const expected = await cloudShellEnv(endpointUrl);
+    const names = ["MSI_ENDPOINT", "ACC_CLOUD", "AZUREPS_HOST_ENVIRONMENT"] as const;
+    const seen = (await terminal.run(`echo ${names.map((name) => `"$${name}"`).join(" ")}`)).output.join(" ");
+    const wanted = names.map((name) => expected[name] ?? "").join(" ");
+    if (seen !== wanted) throw new Error(`the terminal's environment is "${seen}", expected "${wanted}"`);
+    log(`✓ a login shell in the console's terminal; ${names.map((name) => `${name}=${expected[name] ?? ""}`).join(" ")}`);
+    await terminal.run(`export CURL_CA_BUNDLE=${stack.emulator.certPath} ARM=${stack.emulator.armUrl} SUBSCRIPTION=${stack.emulator.subscriptionId}`);
+
     log("");
     log(`$ ${SEED_TOKEN_COMMAND}`);
-    const cold = await runInShell(SEED_TOKEN_COMMAND, shellEnv);
-    const token = cold.stdout.trim();
-    if (cold.code !== 0 || token.split(".").length !== 3) throw new Error(`the token command failed (exit ${cold.code}): ${cold.stderr.trim() || "no token printed"}`);
+    const cold = await terminal.run(SEED_TOKEN_COMMAND);
+    const token = tokenIn(cold.output);
+    if (token === undefined) throw new Error(`the token command printed no token: ${describeOutput(cold.output)}`);
     const claims = decodeJwtClaims(token);
     log("  → an access token (not shown). Its claims:");
     for (const name of CLAIMS_SHOWN) {
@@ -115,35 +122,55 @@ async function runRoundTrip(stack: Stack): Promise<void> {
       if (value !== undefined) log(`      ${name.padEnd(4)} ${typeof value === "string" ? value : JSON.stringify(value)}`);
     }
 
-    const cached = await runInShell(SEED_TOKEN_COMMAND, shellEnv);
-    if (cached.code !== 0 || cached.stdout.trim() !== token) throw new Error("the cached request did not return the same token");
-    log(`  cold request (through the browser): ${cold.ms.toFixed(0)} ms; cached request: ${cached.ms.toFixed(0)} ms (whole command, python3 start-up included)`);
-    const curlCold = await curlTime("https://graph.microsoft.com/", shellEnv);
-    const curlCached = await curlTime("https://management.azure.com/", shellEnv);
+    const cached = await terminal.run(SEED_TOKEN_COMMAND);
+    if (tokenIn(cached.output) !== token) throw new Error("the cached request did not return the same token");
+    log(`  cold request (through the browser): ${cold.ms.toFixed(0)} ms; cached request: ${cached.ms.toFixed(0)} ms (Enter to prompt in the terminal, python3 start-up included)`);
+    const curlCold = await curlTime(terminal, "https://graph.microsoft.com/");
+    const curlCached = await curlTime(terminal, "https://management.azure.com/");
     log(`  curl's own time_total: cold ${curlCold} ms (Graph, through the browser), cached ${curlCached} ms (ARM)`);
 
     log("");
     log(`$ token=$(…); ${SEED_VM_LIST_COMMAND}`);
-    const vms = await runInShell(`token=$(${SEED_TOKEN_COMMAND}); ${SEED_VM_LIST_COMMAND}`, shellEnv);
-    const names = parseVmNames(vms.stdout);
-    if (vms.code !== 0 || names.length === 0) throw new Error(`the VM list call failed (exit ${vms.code}): ${vms.stdout.slice(0, 300)}`);
-    log(`  → virtual machines: ${names.join(", ")}`);
+    await terminal.run(`token=$(${SEED_TOKEN_COMMAND})`);
+    const vms = await terminal.run(SEED_VM_LIST_COMMAND);
+    const vmNames = parseVmNames(vms.output.join(""));
+    if (vmNames.length === 0) throw new Error(`the VM list call failed: ${describeOutput(vms.output)}`);
+    log(`  → virtual machines: ${vmNames.join(", ")}`);
+    // Leave the terminal without a token on screen.
+    await terminal.run("unset token");
     await context.close();
   } finally {
     await browser.close();
   }
 }
 
+/** The JWT a command printed (it may wrap over several rows); never printed itself. */
+function tokenIn(rows: string[]): string | undefined {
+  const joined = rows.join("");
+  return /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(joined) ? joined : undefined;
+}
+
+/** A short, token-free description of what a command printed, for error messages. */
+function describeOutput(rows: string[]): string {
+  const text = rows.join(" ").replace(/eyJ[A-Za-z0-9_.-]+/g, "<token>");
+  return text === "" ? "nothing" : JSON.stringify(text.slice(0, 300));
+}
+
 /** curl's `time_total` for one token request, in ms: the request alone, without the shell pipeline. */
-async function curlTime(resource: string, env: Record<string, string>): Promise<string> {
-  const result = await runInShell(`curl -s -o /dev/null -w '%{http_code} %{time_total}' http://localhost:50342/oauth2/token --data "resource=${resource}" -H Metadata:true`, env);
-  const [status, seconds] = result.stdout.trim().split(" ");
+async function curlTime(terminal: TerminalDriver, resource: string): Promise<string> {
+  const { output } = await terminal.run(`curl -s -o /dev/null -w '%{http_code} %{time_total}\\n' http://localhost:50342/oauth2/token --data "resource=${resource}" -H Metadata:true`);
+  const [status, seconds] = (output.at(-1) ?? "").trim().split(" ");
   if (status !== "200" || seconds === undefined) throw new Error(`token request for ${resource} failed with HTTP ${status ?? "?"}`);
   return (Number(seconds) * 1000).toFixed(0);
 }
 
 function parseVmNames(body: string): string[] {
-  const parsed: unknown = JSON.parse(body);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
   if (typeof parsed !== "object" || parsed === null || !("value" in parsed) || !Array.isArray(parsed.value)) return [];
   return parsed.value.flatMap((vm: unknown) => (typeof vm === "object" && vm !== null && "name" in vm && typeof vm.name === "string" ? [vm.name] : []));
 }

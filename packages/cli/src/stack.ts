@@ -1,7 +1,10 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DEMO_USERS, startEmulator, type Emulator, type EmulatorOptions, type TestUser } from "@authbridge/aad-emulator";
-import { createLocalLauncher, createRelayLogger, startRelay, type Relay } from "@authbridge/relay";
+import { createLocalLauncher, createRelayLogger, startRelay, type Relay, type RelayOptions } from "@authbridge/relay";
 import { pino } from "pino";
 import { startStaticAppServer, type StaticAppServer } from "./static-app-server.js";
 
@@ -18,6 +21,20 @@ export interface StackOptions {
   emulator?: EmulatorOptions;
   /** pino level for the emulator, the relay and every endpoint (default "info"). Logs are JSON lines on stdout. */
   logLevel?: LogLevel;
+  /** Relay limits to change from their defaults (tests open many sessions as one user). */
+  relay?: Pick<RelayOptions, "maxSessionsPerUser" | "sessionIdleMs">;
+  /**
+   * Append every log line of the stack (emulator, relay, and each endpoint's stdout and stderr) to
+   * this file instead of stdout, so a test can read all of it.
+   */
+  logFile?: string;
+  /**
+   * The relay's WebSocket origin as the browser should reach it (`ws://host:port`), e.g. a test's TCP
+   * proxy that can drop the console's socket; default the relay itself.
+   */
+  browserRelayWsUrl?: string;
+  /** Turn on the endpoints' App Service dialect with a freshly generated secret (`stack.appServiceSecret`). */
+  appService?: boolean;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -34,6 +51,8 @@ export interface Stack {
   portal: AppInfo;
   console: AppInfo;
   users: readonly TestUser[];
+  /** The endpoints' `IDENTITY_HEADER` when the App Service dialect is on. */
+  appServiceSecret?: string;
   close(): Promise<void>;
 }
 
@@ -73,9 +92,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     closers.push(() => consoleApp.close());
 
     const logLevel = options.logLevel ?? "info";
-    const emulator = await startEmulator({ logger: pino({ name: "authbridge-aad-emulator", level: logLevel }), ...options.emulator });
+    const logFd = options.logFile === undefined ? 1 : openSync(options.logFile, "a");
+    if (logFd !== 1) closers.push(() => Promise.resolve(closeSync(logFd)));
+    const appServiceSecret = options.appService === true ? randomBytes(24).toString("base64url") : undefined;
+    const emulator = await startEmulator({ logger: pino({ name: "authbridge-aad-emulator", level: logLevel }, pino.destination({ fd: logFd, sync: true })), ...options.emulator });
     closers.push(() => emulator.close());
     emulator.registerClient({ clientId: PORTAL_CLIENT_ID, redirectUris: [`${portal.origin}/redirect.html`, `${portal.origin}/`] });
+
+    // The sessions' shells get a fresh HOME (as a Cloud Shell container has), not the host user's dotfiles.
+    const shellHome = mkdtempSync(join(tmpdir(), "authbridge-shell-home-"));
+    closers.push(() => Promise.resolve(rmSync(shellHome, { recursive: true, force: true })));
 
     const relay = await startRelay({
       auth: { issuer: emulator.issuer, audience: RELAY_AUDIENCE, jwksUri: emulator.jwksUri, tlsCa: emulator.certPem },
@@ -84,9 +110,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       corsOrigins: [portal.origin],
       launcher: createLocalLauncher({
         endpointPort: options.endpointPort ?? 50342,
-        env: { AUTHBRIDGE_LOG_LEVEL: logLevel, ...options.endpointEnv },
+        ...(logFd === 1 ? {} : { outputFd: logFd }),
+        env: {
+          AUTHBRIDGE_LOG_LEVEL: logLevel,
+          ...(appServiceSecret === undefined ? {} : { AUTHBRIDGE_APP_SERVICE_SECRET: appServiceSecret }),
+          AUTHBRIDGE_SHELL_HOME: shellHome,
+          ...options.endpointEnv,
+        },
       }),
-      logger: createRelayLogger({ level: logLevel }),
+      logger: createRelayLogger({ level: logLevel, destination: logFd }),
+      ...options.relay,
     });
     closers.push(() => relay.close());
 
@@ -98,7 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       authorityMetadata: emulator.authorityMetadata,
       redirectUri: `${portal.origin}/redirect.html`,
       relayApiUrl: relay.url,
-      relayWsUrl: `${relay.wsUrl}/ws/browser`,
+      relayWsUrl: `${options.browserRelayWsUrl ?? relay.wsUrl}/ws/browser`,
       relayScope: `${RELAY_AUDIENCE}/.default`,
       consoleOrigin: consoleApp.origin,
       allowedResources: null,
@@ -109,6 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       portal: { url: portal.url, origin: portal.origin },
       console: { url: consoleApp.url, origin: consoleApp.origin },
       users: DEMO_USERS,
+      ...(appServiceSecret === undefined ? {} : { appServiceSecret }),
       close,
     };
   } catch (error) {

@@ -23,6 +23,8 @@ export const MAX_REQUEST_RECORDS = 100;
 /** The socket operations the bridge needs; `main.ts` adapts a real `WebSocket`. */
 export interface RelaySocket {
   send(text: string): void;
+  /** Sends a binary (terminal) frame; false when the socket is not open. */
+  sendBinary?(frame: Uint8Array): boolean;
   close(code?: number, reason?: string): void;
 }
 export interface RelaySocketHandlers {
@@ -63,6 +65,8 @@ export interface ConsoleBridgeDeps {
   /** Runs `fn` after `ms`; returns a cancel function. */
   readonly setTimer: (fn: () => void, ms: number) => () => void;
   readonly onChange: (view: ConsoleView) => void;
+  /** Binary frames from the relay: the terminal's. */
+  readonly onTerminalFrame?: (frame: Uint8Array) => void;
 }
 
 export interface ConsoleBridge {
@@ -71,6 +75,8 @@ export interface ConsoleBridge {
   /** Feed every `message` event of the window here. */
   handleMessage(event: InboundMessage): void;
   view(): ConsoleView;
+  /** Sends a terminal frame over the relay socket; false when there is none. */
+  sendTerminal(frame: Uint8Array): boolean;
 }
 
 /**
@@ -153,7 +159,11 @@ export function createConsoleBridge(deps: ConsoleBridgeDeps): ConsoleBridge {
   }
 
   function onFrame(data: unknown): void {
-    // Binary frames are reserved for the terminal.
+    // Binary frames are the terminal's.
+    if (data instanceof ArrayBuffer) {
+      deps.onTerminalFrame?.(new Uint8Array(data));
+      return;
+    }
     if (typeof data !== "string") return;
     const parsed = parseRelayFrameText(data);
     if (!parsed.ok) {
@@ -281,6 +291,9 @@ export function createConsoleBridge(deps: ConsoleBridgeDeps): ConsoleBridge {
       else onTokenResponse(message);
     },
     view,
+    sendTerminal(frame) {
+      return socket?.sendBinary?.(frame) ?? false;
+    },
   };
 }
 

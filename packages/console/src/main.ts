@@ -2,6 +2,7 @@ import "./style.css";
 import { createConsoleBridge } from "./bridge.js";
 import { loadConsoleConfig } from "./config.js";
 import { openBrowserRelaySocket } from "./relay-socket.js";
+import { createTerminalView, type TerminalView } from "./terminal-view.js";
 import { findElements, renderConsole, renderStatus } from "./view.js";
 
 async function main(): Promise<void> {
@@ -24,7 +25,16 @@ async function main(): Promise<void> {
       const handle = window.setTimeout(fn, ms);
       return () => window.clearTimeout(handle);
     },
-    onChange: (view) => renderConsole(elements, view),
+    onChange: (view) => {
+      renderConsole(elements, view);
+      terminal.setState(view.state);
+    },
+    onTerminalFrame: (frame) => terminal.receive(frame),
+  });
+  const terminal: TerminalView = createTerminalView({
+    host: elements.terminal,
+    send: (frame) => bridge.sendTerminal(frame),
+    copy: (text) => void navigator.clipboard.writeText(text).catch(() => undefined),
   });
   window.addEventListener("message", (event: MessageEvent<unknown>) => {
     bridge.handleMessage({ origin: event.origin, source: event.source, data: event.data });

@@ -8,7 +8,7 @@ export const openBrowserRelaySocket: OpenRelaySocket = (url, protocols, handlers
   } catch {
     // A malformed URL throws synchronously; report it like a failed handshake.
     queueMicrotask(() => handlers.onClose(1006));
-    return { send: () => undefined, close: () => undefined };
+    return { send: () => undefined, sendBinary: () => false, close: () => undefined };
   }
   ws.binaryType = "arraybuffer";
   ws.addEventListener("open", () => handlers.onOpen());
@@ -17,6 +17,11 @@ export const openBrowserRelaySocket: OpenRelaySocket = (url, protocols, handlers
   return {
     send: (text) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    },
+    sendBinary: (frame) => {
+      if (ws.readyState !== WebSocket.OPEN) return false;
+      ws.send(frame);
+      return true;
     },
     close: (code, reason) => ws.close(code, reason),
   };

@@ -5,6 +5,7 @@ export interface ConsoleElements {
   status: HTMLElement;
   requests: HTMLElement;
   configError: HTMLElement;
+  terminal: HTMLElement;
 }
 
 export function findElements(doc: Document): ConsoleElements {
@@ -12,6 +13,7 @@ export function findElements(doc: Document): ConsoleElements {
     status: required(doc, '[data-testid="status"]'),
     requests: required(doc, '[data-testid="requests"]'),
     configError: required(doc, '[data-testid="config-error"]'),
+    terminal: required(doc, '[data-testid="terminal"]'),
   };
 }
 

@@ -12,6 +12,8 @@ export interface EndpointConfig {
   allowlist: string[];
   requestTimeoutMs: number;
   logLevel: LogLevel;
+  /** Set: the App Service dialect (`GET /msi/token`) is on, with this `IDENTITY_HEADER` secret. */
+  appServiceSecret?: string;
 }
 
 /** Command-line flags that override the environment. */
@@ -35,6 +37,8 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, `must be an integer from ${min} to ${max}`).max(max, `must be an integer from ${min} to ${max}`));
 export const portSchema = integer(0, 65_535);
+/** Printable without quoting in `export IDENTITY_HEADER=…`, long enough not to be guessed. */
+export const appServiceSecretSchema = z.string().regex(/^[A-Za-z0-9._~+/=-]{16,512}$/, "must be 16 to 512 characters from A-Z a-z 0-9 . _ ~ + / = -");
 
 const envSchema = z.object({
   AUTHBRIDGE_AGENT_TOKEN: required("a string").max(4096, "is too long"),
@@ -47,6 +51,7 @@ const envSchema = z.object({
   AUTHBRIDGE_ALLOWLIST_FILE: z.string().optional(),
   AUTHBRIDGE_REQUEST_TIMEOUT_MS: integer(1, 600_000).optional(),
   AUTHBRIDGE_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).optional(),
+  AUTHBRIDGE_APP_SERVICE_SECRET: appServiceSecretSchema.optional(),
 });
 
 /**
@@ -96,6 +101,7 @@ export function parseConfig(
       allowlist: allowlist.value,
       requestTimeoutMs: vars.AUTHBRIDGE_REQUEST_TIMEOUT_MS ?? DEFAULT_REQUEST_TIMEOUT_MS,
       logLevel: vars.AUTHBRIDGE_LOG_LEVEL ?? "info",
+      ...(vars.AUTHBRIDGE_APP_SERVICE_SECRET === undefined ? {} : { appServiceSecret: vars.AUTHBRIDGE_APP_SERVICE_SECRET }),
     },
   };
 }

@@ -1,13 +1,19 @@
 import { DEFAULT_ALLOWLIST, DEFAULT_ENDPOINT_HOST, DEFAULT_ENDPOINT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, createAllowlist } from "@authbridge/protocol";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { createRelayAgent } from "./agent/relay-agent.js";
+import { createRelayAgent, type RelayAgent, type RelayAgentStatus } from "./agent/relay-agent.js";
 import { createTokenCache } from "./cache/token-cache.js";
 import { systemClock, type Clock } from "./clock.js";
 import { createAdminApp } from "./http/admin-app.js";
+import { createAppServiceHandler } from "./http/app-service-route.js";
 import { createEndpointServer } from "./http/server.js";
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, createTokenHandler } from "./http/token-route.js";
 import { createLogger } from "./logger.js";
+import { spawnWithNodePty, type SpawnShell } from "./terminal/pty.js";
+import { shellEnvironment } from "./terminal/shell-env.js";
+import { DEFAULT_TERMINAL_GRACE_MS } from "./terminal/terminal-config.js";
+import { createTerminalHost, type TerminalHost, type TerminalHostStats } from "./terminal/terminal-host.js";
+import { createEndpointMetrics } from "./metrics.js";
 
 export interface EndpointOptions {
   /** Default `127.0.0.1`. */
@@ -28,8 +34,28 @@ export interface EndpointOptions {
   /** Default: pino JSON on stdout at `info`, tokens redacted. */
   logger?: Logger;
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Enables the App Service dialect (`GET /msi/token`) with this `IDENTITY_HEADER` secret. */
+  appServiceSecret?: string;
   /** The relay closed the agent socket with 4000: the session is over. */
   onSessionEnded?: () => void;
+  /** Serve a login shell in a PTY to the session's browser (absent: token endpoint only). */
+  terminal?: EndpointTerminalOptions;
+}
+
+export interface EndpointTerminalOptions {
+  /** Default `/bin/bash` with `-l`. */
+  shell?: string;
+  args?: string[];
+  /** The session's working directory. */
+  cwd: string;
+  /** How long the shell outlives a detached browser (default 60 s). */
+  graceMs?: number;
+  /** The environment the shell's is built from (default `process.env`; `AUTHBRIDGE_*` never pass). */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
+  /** Default node-pty. */
+  spawn?: SpawnShell;
+  /** The shell ended: it exited, or the grace period passed without a browser. */
+  onShellExit?: (code: number) => void;
 }
 
 export interface Endpoint {
@@ -38,6 +64,8 @@ export interface Endpoint {
   port: number;
   /** Stops accepting, lets in-flight requests finish (bounded by their deadline), then closes relay socket and server. */
   close(): Promise<void>;
+  /** The terminal's flow-control figures; undefined without a terminal. */
+  terminalStats(): TerminalHostStats | undefined;
 }
 
 /** Extra time a graceful close grants beyond the longest request deadline. */
@@ -60,17 +88,28 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     logger,
     ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
     ...(options.onSessionEnded === undefined ? {} : { onSessionEnded: options.onSessionEnded }),
+    ...(options.terminal === undefined
+      ? {}
+      : {
+          onTerminalFrame: (frame: Uint8Array) => terminal?.onFrame(frame),
+          onStatus: (status: RelayAgentStatus) => terminal?.browserAttached(status.relay === "connected" && status.browser),
+        }),
   });
+  let terminal: TerminalHost | undefined;
+  const cache = createTokenCache({ clock });
+  const metrics = createEndpointMetrics(() => agent.status());
   const tokenHandler = createTokenHandler({
-    cache: createTokenCache({ clock }),
+    cache,
     allowlist,
     tokens: agent,
     clock,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    metrics,
   });
-  const app = createAdminApp({ status: () => agent.status(), logger });
-  const { server, inFlight, beginShutdown } = createEndpointServer({ tokenHandler, app });
+  const app = createAdminApp({ status: () => agent.status(), logger, metrics });
+  const appService = options.appServiceSecret === undefined ? undefined : createAppServiceHandler({ secret: options.appServiceSecret, cache, allowlist, tokens: agent, logger });
+  const { server, inFlight, beginShutdown } = createEndpointServer({ tokenHandler, app, ...(appService === undefined ? {} : { appService }) });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -80,9 +119,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     });
   });
   server.on("error", (error) => logger.error({ err: error }, "server error"));
+  const { port } = addressOf(server.address());
+  if (options.terminal !== undefined) terminal = startTerminal(options.terminal, agent, port, logger);
   agent.start();
 
-  const { port } = addressOf(server.address());
   const url = `http://${urlHost(host)}:${port}`;
   logger.info({ url, allowlist: allowlist.audiences.length }, "endpoint listening");
 
@@ -93,6 +133,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     server.closeIdleConnections();
     const drained = await inFlight.idle(Math.max(requestTimeoutMs, DEFAULT_BODY_TIMEOUT_MS) + CLOSE_SLACK_MS);
     if (!drained) logger.warn({ inFlight: inFlight.count }, "closing with requests still in flight");
+    await terminal?.close();
     await agent.close();
     server.closeAllConnections();
     await closed;
@@ -106,7 +147,26 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       closing ??= shutDown();
       return closing;
     },
+    terminalStats() {
+      return terminal?.stats();
+    },
   };
+}
+
+function startTerminal(options: EndpointTerminalOptions, agent: RelayAgent, port: number, logger: Logger): TerminalHost {
+  return createTerminalHost({
+    link: { send: (frame, sent) => agent.sendTerminal(frame, sent), bufferedAmount: () => agent.bufferedAmount() },
+    spawn: options.spawn ?? spawnWithNodePty,
+    shell: {
+      file: options.shell ?? "/bin/bash",
+      args: options.args ?? ["-l"],
+      cwd: options.cwd,
+      env: shellEnvironment(options.baseEnv ?? process.env, port),
+    },
+    graceMs: options.graceMs ?? DEFAULT_TERMINAL_GRACE_MS,
+    logger,
+    onShellExit: (code) => options.onShellExit?.(code),
+  });
 }
 
 function addressOf(address: AddressInfo | string | null): AddressInfo {

@@ -59,6 +59,19 @@ describe("endpoint configuration", () => {
     expect(parseConfig({ ...BASE, ...overrides })).toEqual({ ok: false, error: { path: key, message } });
   });
 
+  it("turns the App Service dialect on with AUTHBRIDGE_APP_SERVICE_SECRET, and refuses a weak one without echoing it", () => {
+    const on = parseConfig({ ...BASE, AUTHBRIDGE_APP_SERVICE_SECRET: "0123456789abcdef-secret" });
+    expect(on.ok && on.value.appServiceSecret).toBe("0123456789abcdef-secret");
+    const off = parseConfig(BASE);
+    expect(off.ok && "appServiceSecret" in off.value).toBe(false);
+    const weak = parseConfig({ ...BASE, AUTHBRIDGE_APP_SERVICE_SECRET: "tooshort" });
+    expect(weak).toEqual({
+      ok: false,
+      error: { path: "AUTHBRIDGE_APP_SERVICE_SECRET", message: "must be 16 to 512 characters from A-Z a-z 0-9 . _ ~ + / = -" },
+    });
+    expect(JSON.stringify(weak)).not.toContain("tooshort");
+  });
+
   it("names the bad flag", () => {
     expect(parseConfig(BASE, { port: "-1" })).toEqual({ ok: false, error: { path: "--port", message: "must be an integer from 0 to 65535" } });
   });

@@ -20,4 +20,10 @@ describe("logger", () => {
     const record: unknown = JSON.parse(logs.lines[0] ?? "");
     expect(record).toMatchObject({ level: 30, msg: "token served", resource: "https://management.azure.com/", agentToken: "[redacted]" });
   });
+
+  it("redacts refresh and id tokens and tickets too, at the top level and one level down", () => {
+    const logs = captureLogs("info");
+    logs.logger.info({ refresh_token: "rt-secret", id_token: "id-secret", ticket: "ticket-secret", body: { refresh_token: "rt2-secret", id_token: "id2-secret", ticket: "t2-secret" } }, "x");
+    for (const secret of ["rt-secret", "id-secret", "ticket-secret", "rt2-secret", "id2-secret", "t2-secret"]) expect(logs.text()).not.toContain(secret);
+  });
 });

@@ -49,13 +49,23 @@ function httpStatusOf(error: AuthError): number | undefined {
   return undefined;
 }
 
+/**
+ * After a 429 or 5xx, MSAL answers the same request from its throttling
+ * cache (60 s in a browser, which cannot read Retry-After cross-origin) with
+ * a ServerError that has no HTTP status and AAD's numeric error codes as its
+ * code. That is the same outage, not a refusal.
+ */
+function isThrottledReplay(error: AuthError): boolean {
+  return error instanceof ServerError && error.status === undefined && /^\d+(?: \d+)*$/.test(error.errorCode);
+}
+
 /** Maps whatever an MSAL acquire call threw to how the responder answers it. */
 export function classifyAcquireError(error: unknown): AcquireFailure {
   if (error instanceof InteractionRequiredAuthError) return { kind: "interaction" };
   if (error instanceof AuthError) {
     const status = httpStatusOf(error);
     const detail = error.errorMessage === "" ? error.errorCode : aadDescription(error.errorMessage);
-    if (UNAVAILABLE_CODES.has(error.errorCode) || (status !== undefined && (status >= 500 || status === 429))) {
+    if (UNAVAILABLE_CODES.has(error.errorCode) || (status !== undefined && (status >= 500 || status === 429)) || isThrottledReplay(error)) {
       return { kind: "error", code: "AadUnavailable", message: shorten(`Azure AD is unavailable (${error.errorCode}): ${detail}`) };
     }
     return { kind: "error", code: sanitiseErrorCode(error.errorCode || "AadError"), message: shorten(detail) };

@@ -120,6 +120,8 @@ export function renderConsoleFrame(host: HTMLElement, consoleUrl: string | undef
   frame.id = "console";
   frame.title = "authbridge console";
   frame.referrerPolicy = "no-referrer";
+  // The console's terminal copies its selection with the Clipboard API (Ctrl+Shift+C); a cross-origin frame needs this.
+  frame.allow = "clipboard-write";
   frame.dataset["src"] = consoleUrl;
   frame.src = consoleUrl;
   host.append(frame);

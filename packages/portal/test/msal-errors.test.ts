@@ -51,6 +51,14 @@ describe("classifyAcquireError", () => {
     expect(classifyAcquireError(new TypeError("Failed to fetch"))).toMatchObject({ code: "AadUnavailable" });
   });
 
+  it("maps MSAL's throttled replay of a 5xx (numeric codes, no status) to AadUnavailable, not a refusal", () => {
+    // What msal-common's ThrottlingUtils.preProcess throws for 60 s after a 5xx answer.
+    const replay = new ServerError("90033", "corr", "AADSTS90033: The service is temporarily unavailable.", "");
+    expect(classifyAcquireError(replay)).toMatchObject({ kind: "error", code: "AadUnavailable" });
+    // A refusal from the authorize endpoint also has no status, but a word code: still passed through.
+    expect(classifyAcquireError(new ServerError("access_denied", "corr", "denied", ""))).toMatchObject({ kind: "error", code: "access_denied" });
+  });
+
   it("keeps messages short", () => {
     const failure = classifyAcquireError(new AuthError("invalid_grant", "corr", "x".repeat(5_000)));
     expect(failure.kind === "error" && failure.message.length).toBe(500);

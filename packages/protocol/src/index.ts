@@ -50,3 +50,18 @@ export {
   type TokenResponseMessage,
 } from "./post-message.js";
 export { audienceNotSupportedMessage, createAllowlist, type Allowlist } from "./allowlist.js";
+export {
+  AGENT_TERMINAL_KINDS,
+  BROWSER_TERMINAL_KINDS,
+  MAX_TERMINAL_COLS,
+  MAX_TERMINAL_ROWS,
+  TERMINAL_CHUNK_BYTES,
+  TERMINAL_FRAME_KIND,
+  TERMINAL_WINDOW_BYTES,
+  decodeTerminalFrame,
+  encodeTerminalData,
+  encodeTerminalFrame,
+  terminalFrameKind,
+  type TerminalFrame,
+  type TerminalFrameKind,
+} from "./terminal-frames.js";

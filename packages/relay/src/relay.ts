@@ -8,6 +8,7 @@ import { createUserVerifier } from "./auth/verify-user.js";
 import { systemClock } from "./clock.js";
 import { createApp } from "./http/app.js";
 import { createRelayLogger } from "./logger.js";
+import { createRelayMetrics } from "./metrics.js";
 import type { Relay, RelayOptions } from "./relay-options.js";
 import { createSessionStore } from "./sessions/session-store.js";
 import { startHeartbeat } from "./ws/heartbeat.js";
@@ -32,7 +33,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const tickets = createTicketStore({ clock, ttlMs: options.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS });
   const verifier = createUserVerifier({ issuer: options.auth.issuer, audience: options.auth.audience, keys: createJwksKeySource(options.auth), clock });
   let wsBase = "";
+  let closing: Promise<void> | undefined;
+  const metrics = createRelayMetrics(() => store.count());
   const store = createSessionStore({
+    metrics,
     launcher: options.launcher,
     tickets,
     clock,
@@ -42,7 +46,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     sessionIdleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
   });
 
-  const server = createServer(createApp({ verifier, store, tickets, consoleUrl: options.consoleUrl, corsOrigins, logger }));
+  const server = createServer(createApp({ verifier, store, tickets, consoleUrl: options.consoleUrl, corsOrigins, logger, metrics, ready: () => closing === undefined }));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayload ?? MAX_FRAME_BYTES,
@@ -53,14 +57,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     intervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     onTerminate: () => logger.info("socket missed its pong; terminated"),
   });
-  server.on("upgrade", createUpgradeHandler({ wss, store, tickets, allowedOrigins, heartbeat, logger }));
+  server.on("upgrade", createUpgradeHandler({ wss, store, tickets, allowedOrigins, heartbeat, logger, onRefused: (code) => metrics.upgradeRefused(code) }));
 
   const port = await listen(server, options.port ?? 0, host);
   const authority = `${formatHost(host)}:${port}`;
   wsBase = `ws://${authority}`;
   logger.info({ url: `http://${authority}` }, "relay listening");
 
-  let closing: Promise<void> | undefined;
   return {
     url: `http://${authority}`,
     wsUrl: wsBase,

@@ -48,6 +48,13 @@ export function createTokenRouter(deps: TokenRouteDeps): Router {
     res.set(CORS_HEADERS).status(204).end();
   });
 
+  // Measured from before the body is read, so the benchmark can tell the emulator's own time from the bridge's.
+  router.post(TOKEN_PATH, (_req, res, next) => {
+    const started = performance.now();
+    res.once("finish", () => stats.tokenHandled(performance.now() - started));
+    next();
+  });
+
   router.post(TOKEN_PATH, formBody, async (req, res) => {
     res.set({ ...CORS_HEADERS, "Cache-Control": "no-store", Pragma: "no-cache" });
     stats.tokenRequest();

@@ -52,6 +52,13 @@ export interface RelayAgent extends TokenSource {
   readonly pendingCount: number;
   /** Rejects pending requests with `ShuttingDown` and closes the socket. */
   close(): Promise<void>;
+  /**
+   * Sends a terminal (binary) frame when connected; `sent` runs once `ws` has
+   * handed it to the kernel (or failed). False when there is no open socket.
+   */
+  sendTerminal(frame: Uint8Array, sent?: () => void): boolean;
+  /** Bytes queued on the relay socket and not yet written (0 without a socket). */
+  bufferedAmount(): number;
 }
 
 export interface RelayAgentOptions {
@@ -67,6 +74,8 @@ export interface RelayAgentOptions {
   random?: () => number;
   onSessionEnded?: () => void;
   onStatus?: (status: RelayAgentStatus) => void;
+  /** A binary (terminal) frame from the browser, as received; the caller parses it. */
+  onTerminalFrame?: (frame: Uint8Array) => void;
 }
 
 export function createRelayAgent(options: RelayAgentOptions): RelayAgent {
@@ -115,7 +124,8 @@ export function createRelayAgent(options: RelayAgentOptions): RelayAgent {
     ws.on("message", (data, isBinary) => {
       if (socket !== ws) return;
       if (isBinary) {
-        log.warn("binary frame dropped");
+        if (options.onTerminalFrame === undefined) log.warn("binary frame dropped");
+        else options.onTerminalFrame(rawToBytes(data));
         return;
       }
       const parsed = parseRelayFrameText(rawToString(data));
@@ -215,6 +225,15 @@ export function createRelayAgent(options: RelayAgentOptions): RelayAgent {
       });
       return answer;
     },
+    sendTerminal(frame, sent) {
+      const ws = socket;
+      if (state !== "connected" || ws === undefined || ws.readyState !== WebSocket.OPEN) return false;
+      ws.send(frame, { binary: true }, () => sent?.());
+      return true;
+    },
+    bufferedAmount() {
+      return socket?.bufferedAmount ?? 0;
+    },
     async close() {
       if (state === "closed") return;
       setStatus("closed", false);
@@ -243,4 +262,10 @@ function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   if (Buffer.isBuffer(data)) return data.toString("utf8");
   return Buffer.from(data).toString("utf8");
+}
+
+function rawToBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (Buffer.isBuffer(data)) return data;
+  return new Uint8Array(data);
 }

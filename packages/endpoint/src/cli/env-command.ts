@@ -1,17 +1,15 @@
-import { CLOUD_SHELL_TOKEN_PATH, DEFAULT_ENDPOINT_PORT } from "@authbridge/protocol";
+import { DEFAULT_ENDPOINT_PORT } from "@authbridge/protocol";
 import { parseArgs } from "node:util";
-import { portSchema } from "../config.js";
+import { appServiceSecretSchema, portSchema } from "../config.js";
+import { cloudShellVariables } from "../cloud-shell-env.js";
 import { ENV_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 
-/** The exports a shell needs to find the endpoint as it would in Cloud Shell. */
-export function shellExports(port: number): string {
-  return [
-    `export MSI_ENDPOINT=http://localhost:${port}${CLOUD_SHELL_TOKEN_PATH}`,
-    "export ACC_CLOUD=authbridge",
-    "export AZUREPS_HOST_ENVIRONMENT=cloud-shell/1.0",
-    "",
-  ].join("\n");
+/** `export NAME=value` lines for `eval` (values need no quoting: see `appServiceSecretSchema`). */
+export function shellExports(port: number, appServiceSecret?: string): string {
+  return Object.entries(cloudShellVariables(port, appServiceSecret))
+    .map(([name, value]) => `export ${name}=${value}\n`)
+    .join("");
 }
 
 /** `env [--port N]`: prints the exports for `eval`. */
@@ -31,6 +29,16 @@ export function runEnv(args: string[], io: CliIo): number {
     }
     port = parsed.data;
   }
-  io.stdout(shellExports(port));
+  const secretText = io.env.AUTHBRIDGE_APP_SERVICE_SECRET;
+  let secret: string | undefined;
+  if (secretText !== undefined && secretText !== "") {
+    const parsed = appServiceSecretSchema.safeParse(secretText);
+    if (!parsed.success) {
+      io.stderr(`authbridge-endpoint env: AUTHBRIDGE_APP_SERVICE_SECRET: ${parsed.error.issues[0]?.message ?? "is invalid"}\n`);
+      return 2;
+    }
+    secret = parsed.data;
+  }
+  io.stdout(shellExports(port, secret));
   return 0;
 }

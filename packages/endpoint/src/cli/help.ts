@@ -33,12 +33,21 @@ Environment:
   AUTHBRIDGE_ALLOWLIST_EXTRA     comma-separated audiences added to the list
   AUTHBRIDGE_REQUEST_TIMEOUT_MS  how long a token request waits for the browser (default 30000)
   AUTHBRIDGE_LOG_LEVEL           fatal, error, warn, info (default), debug, trace or silent
+  AUTHBRIDGE_APP_SERVICE_SECRET  turns on the App Service dialect (GET /msi/token?api-version=2019-08-01&resource=…
+                                 with X-IDENTITY-HEADER: <this secret>); 16-512 characters of A-Z a-z 0-9 . _ ~ + / = -
+  AUTHBRIDGE_TERMINAL            off: no shell for the browser's terminal (default on: a login shell in a PTY,
+                                 started by the browser's first resize, ended when it exits)
+  AUTHBRIDGE_TERMINAL_GRACE_MS   how long the shell waits for a detached browser to come back (default 60000)
+  AUTHBRIDGE_SHELL               the login shell, run with -l (default /bin/bash)
+  AUTHBRIDGE_SHELL_HOME          the shell's HOME (default this process's); AUTHBRIDGE_SHELL_CWD its directory
 `;
 
 export const ENV_HELP = `Usage: authbridge-endpoint env [--port PORT]
 
 Prints the exports that make Azure CLI, azure-identity and MSAL use the
 endpoint, for example: eval "$(authbridge-endpoint env)"
+  MSI_ENDPOINT, ACC_CLOUD, AZUREPS_HOST_ENVIRONMENT   always (as Cloud Shell sets them)
+  IDENTITY_ENDPOINT, IDENTITY_HEADER                  when AUTHBRIDGE_APP_SERVICE_SECRET is set
 
 Options:
   --port PORT   the endpoint's port (default AUTHBRIDGE_PORT, else ${DEFAULT_ENDPOINT_PORT})

@@ -1,6 +1,7 @@
 import { describeParseError } from "@authbridge/protocol";
 import { parseArgs } from "node:util";
 import { parseConfig } from "../config.js";
+import { parseTerminalConfig } from "../terminal/terminal-config.js";
 import { startEndpoint, type Endpoint } from "../endpoint.js";
 import { createLogger } from "../logger.js";
 import { SERVE_HELP } from "./help.js";
@@ -36,6 +37,12 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = parsed.value;
+  const terminalConfig = parseTerminalConfig(io.env);
+  if (!terminalConfig.ok) {
+    io.stderr(`authbridge-endpoint serve: invalid configuration: ${describeParseError(terminalConfig.error)}\n`);
+    return 2;
+  }
+  const terminal = terminalConfig.value;
   const logger = createLogger({ level: config.logLevel, ...(io.logDestination === undefined ? {} : { destination: io.logDestination }) });
 
   let endpoint: Endpoint | undefined;
@@ -66,6 +73,18 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
         requestTimeoutMs: config.requestTimeoutMs,
         logger,
         onSessionEnded: () => stop("session ended"),
+        ...(config.appServiceSecret === undefined ? {} : { appServiceSecret: config.appServiceSecret }),
+        ...(terminal.enabled
+          ? {
+              terminal: {
+                shell: terminal.shell,
+                cwd: terminal.cwd,
+                graceMs: terminal.graceMs,
+                baseEnv: terminal.home === undefined ? io.env : { ...io.env, HOME: terminal.home },
+                onShellExit: () => stop("the shell exited"),
+              },
+            }
+          : {}),
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

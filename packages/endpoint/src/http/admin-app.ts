@@ -7,6 +7,8 @@ import { MESSAGES } from "../messages.js";
 export interface AdminAppDeps {
   status: () => RelayAgentStatus;
   logger: Logger;
+  /** Served as Prometheus text on `GET /metrics` when given. */
+  metrics?: { readonly contentType: string; render(): Promise<string> };
 }
 
 /**
@@ -35,6 +37,13 @@ export function createAdminApp(deps: AdminAppDeps): Express {
       res.set("cache-control", "no-store").json({ status: "ready", relay: status.relay, browser: status.browser });
     }
   });
+
+  const { metrics } = deps;
+  if (metrics !== undefined) {
+    app.get("/metrics", (_req, res, next) => {
+      metrics.render().then((text) => res.set("content-type", metrics.contentType).set("cache-control", "no-store").send(text), next);
+    });
+  }
 
   app.use((_req, res) => {
     sendError(res, new AuthbridgeError("NotFound", MESSAGES.NotFound));

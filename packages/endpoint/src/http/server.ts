@@ -1,6 +1,7 @@
 import { AuthbridgeError } from "@authbridge/protocol";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { MESSAGES } from "../messages.js";
+import { isAppServicePath, type AppServiceHandler } from "./app-service-route.js";
 import { createInFlight, type InFlight } from "./in-flight.js";
 import { checkOrigin } from "./request-checks.js";
 import { sendError } from "./responses.js";
@@ -14,6 +15,8 @@ export interface EndpointServerDeps {
   tokenHandler: TokenHandler;
   /** The express app for every other path. */
   app: RequestListener;
+  /** The opt-in App Service dialect (`GET /msi/token`); absent when disabled. */
+  appService?: AppServiceHandler;
   /** Slowloris bound on headers; the token handler bounds bodies itself. */
   headersTimeoutMs?: number;
 }
@@ -43,6 +46,10 @@ export function createEndpointServer(deps: EndpointServerDeps): EndpointServer {
     }
     if (matchTokenRoute(splitUrl(req.url ?? "/").pathname) !== undefined) {
       deps.tokenHandler(req, res);
+      return;
+    }
+    if (deps.appService !== undefined && isAppServicePath(splitUrl(req.url ?? "/").pathname)) {
+      deps.appService(req, res);
       return;
     }
     const refused = checkOrigin(req);

@@ -6,6 +6,7 @@ import type { TokenCache } from "../cache/token-cache.js";
 import { systemClock, type Clock } from "../clock.js";
 import { silentLogger } from "../logger.js";
 import { MESSAGES } from "../messages.js";
+import { NO_METRICS, type TokenMetrics } from "../metrics.js";
 import { readBody } from "./read-form.js";
 import { checkMetadata, checkMethod, checkOrigin } from "./request-checks.js";
 import { sendError, sendJson, toAuthbridgeError, tokenResponseBody } from "./responses.js";
@@ -25,6 +26,8 @@ export interface TokenHandlerDeps {
   logger?: Logger;
   maxBodyBytes?: number;
   bodyTimeoutMs?: number;
+  /** Counters only; default none. */
+  metrics?: TokenMetrics;
 }
 
 /** A plain `node:http` handler for both token dialects; needs no framework. */
@@ -40,10 +43,12 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   const { cache, allowlist, tokens } = deps;
   const clock = deps.clock ?? systemClock;
   const log = (deps.logger ?? silentLogger()).child({ component: "token-route" });
+  const metrics = deps.metrics ?? NO_METRICS;
   const readOptions = { maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: deps.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS };
 
   function refuse(res: ServerResponse, error: AuthbridgeError, started: number, resource: string | undefined, close: boolean, allow?: string): void {
     sendError(res, error, { close, ...(allow === undefined ? {} : { headers: { allow } }) });
+    metrics.outcome(error.code);
     const level = error.status >= 500 ? "warn" : "info";
     log[level]({ resource: forLog(resource), outcome: error.code, status: error.status, ms: elapsed(started) }, "token request refused");
   }
@@ -77,6 +82,9 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       const wanted = resource;
       const lookup = await cache.get(wanted, () => tokens.requestToken(wanted));
       sendJson(res, 200, tokenResponseBody(lookup.token, lookup.receivedAt, wanted, clock.now()));
+      metrics.outcome("ok");
+      if (lookup.fromCache) metrics.cacheHit();
+      else metrics.roundTrip(performance.now() - started);
       const record = { resource: forLog(wanted), outcome: "ok", cached: lookup.fromCache, ms: elapsed(started) };
       if (lookup.fromCache) log.debug(record, "token served");
       else log.info(record, "token served");

@@ -67,6 +67,31 @@ describe("cli", () => {
       expect(env.out.join("")).toContain("export MSI_ENDPOINT=http://localhost:7000/oauth2/token\n");
     });
 
+    it("adds IDENTITY_ENDPOINT and IDENTITY_HEADER when the App Service dialect is on", async () => {
+      const io = fakeIo({ AUTHBRIDGE_PORT: "7000", AUTHBRIDGE_APP_SERVICE_SECRET: "0123456789abcdef-secret" });
+      expect(await main(["env"], io)).toBe(0);
+      expect(io.out.join("")).toBe(
+        [
+          "export MSI_ENDPOINT=http://localhost:7000/oauth2/token",
+          "export ACC_CLOUD=authbridge",
+          "export AZUREPS_HOST_ENVIRONMENT=cloud-shell/1.0",
+          "export IDENTITY_ENDPOINT=http://localhost:7000/msi/token",
+          "export IDENTITY_HEADER=0123456789abcdef-secret",
+          "",
+        ].join("\n"),
+      );
+    });
+
+    it("refuses an App Service secret that is too short or needs quoting, without echoing it", async () => {
+      for (const secret of ["short", "has spaces in it, 1234567890", "quote'0123456789abcdef"]) {
+        const io = fakeIo({ AUTHBRIDGE_APP_SERVICE_SECRET: secret });
+        expect(await main(["env"], io)).toBe(2);
+        expect(io.err.join("")).toMatch(/^authbridge-endpoint env: AUTHBRIDGE_APP_SERVICE_SECRET: must be 16 to 512 characters/);
+        expect(io.err.join("")).not.toContain(secret);
+        expect(io.out).toEqual([]);
+      }
+    });
+
     it("refuses a bad port naming the flag", async () => {
       const io = fakeIo();
       expect(await main(["env", "--port", "0"], io)).toBe(2);

@@ -15,6 +15,8 @@ export interface LocalLauncherOptions {
   env?: Record<string, string>;
   /** How long the endpoint may take to report `listening` (default 15 s). */
   startTimeoutMs?: number;
+  /** File descriptor for the endpoint's stdout and stderr (its JSON logs); default: inherit the relay's. */
+  outputFd?: number;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 15_000;
@@ -31,7 +33,7 @@ export function createLocalLauncher(options: LocalLauncherOptions = {}): Launche
       const [file, ...args] = options.command ?? defaultCommand();
       if (file === undefined) throw new AuthbridgeError("LaunchFailed", "the local launcher's command is empty");
       const child = spawn(file, args, {
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        stdio: ["ignore", options.outputFd ?? "inherit", options.outputFd ?? "inherit", "ipc"],
         env: { ...process.env, ...options.env, ...endpointEnv(context, options) },
       });
       const agent = new ChildAgent(child);

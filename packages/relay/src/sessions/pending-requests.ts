@@ -28,52 +28,72 @@ export interface PendingRequestsOptions {
 }
 
 export function createPendingRequests(options: PendingRequestsOptions): PendingRequests {
-  const { clock, maxPending, maxWaitMs } = options;
-  const timers = new Map<string, NodeJS.Timeout>();
-  const expired = new Set<string>();
+  return new LazyPendingRequests(options);
+}
 
-  function rememberExpired(id: string): void {
+/**
+ * A class (methods shared on the prototype) whose map and set are created on
+ * first use: most sessions sit idle, and one set of closures plus an empty Map
+ * and Set per session was a measurable part of an idle session's memory.
+ */
+class LazyPendingRequests implements PendingRequests {
+  readonly #options: PendingRequestsOptions;
+  #timers: Map<string, NodeJS.Timeout> | undefined;
+  #expired: Set<string> | undefined;
+
+  constructor(options: PendingRequestsOptions) {
+    this.#options = options;
+  }
+
+  add(id: string, deadline: number): AddOutcome {
+    const { clock, maxPending, maxWaitMs } = this.#options;
+    const timers = (this.#timers ??= new Map());
+    if (timers.has(id)) return "duplicate";
+    if (timers.size >= maxPending) return "full";
+    const wait = Math.min(deadline - clock.now(), maxWaitMs);
+    if (wait <= 0) return "expired";
+    this.#expired?.delete(id);
+    const timer = setTimeout(() => {
+      timers.delete(id);
+      this.#rememberExpired(id);
+      this.#options.onTimeout(id);
+    }, wait);
+    timer.unref();
+    timers.set(id, timer);
+    return "added";
+  }
+
+  settle(id: string): boolean {
+    const timer = this.#timers?.get(id);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    this.#timers?.delete(id);
+    return true;
+  }
+
+  timedOut(id: string): boolean {
+    return this.#expired?.has(id) === true;
+  }
+
+  drain(): string[] {
+    const timers = this.#timers;
+    if (timers === undefined) return [];
+    const ids = [...timers.keys()];
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    return ids;
+  }
+
+  get size(): number {
+    return this.#timers?.size ?? 0;
+  }
+
+  #rememberExpired(id: string): void {
+    const expired = (this.#expired ??= new Set());
     expired.add(id);
-    if (expired.size > maxPending) {
+    if (expired.size > this.#options.maxPending) {
       const oldest = expired.values().next();
       if (oldest.done !== true) expired.delete(oldest.value);
     }
   }
-
-  return {
-    add(id, deadline) {
-      if (timers.has(id)) return "duplicate";
-      if (timers.size >= maxPending) return "full";
-      const wait = Math.min(deadline - clock.now(), maxWaitMs);
-      if (wait <= 0) return "expired";
-      expired.delete(id);
-      const timer = setTimeout(() => {
-        timers.delete(id);
-        rememberExpired(id);
-        options.onTimeout(id);
-      }, wait);
-      timer.unref();
-      timers.set(id, timer);
-      return "added";
-    },
-    settle(id) {
-      const timer = timers.get(id);
-      if (timer === undefined) return false;
-      clearTimeout(timer);
-      timers.delete(id);
-      return true;
-    },
-    timedOut(id) {
-      return expired.has(id);
-    },
-    drain() {
-      const ids = [...timers.keys()];
-      for (const timer of timers.values()) clearTimeout(timer);
-      timers.clear();
-      return ids;
-    },
-    get size() {
-      return timers.size;
-    },
-  };
 }

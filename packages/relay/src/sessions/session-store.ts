@@ -1,3 +1,4 @@
+import type { SessionMetrics } from "../metrics.js";
 import { AuthbridgeError } from "@authbridge/protocol";
 import type { Logger } from "pino";
 import { mintAgentToken } from "../auth/agent-token.js";
@@ -27,6 +28,7 @@ export interface SessionStoreOptions {
   sessionIdleMs: number;
   /** Default 30 s. */
   launchTimeoutMs?: number;
+  metrics?: SessionMetrics;
 }
 
 /** The live sessions: creation (with its launch), lookup by owner, teardown. */
@@ -83,6 +85,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         idleMs: options.sessionIdleMs,
         maxPendingRequests: MAX_PENDING_REQUESTS,
         maxRequestWaitMs: MAX_REQUEST_WAIT_MS,
+        ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
         onEnded: (ended) => {
           if (sessions.get(ended.id) === ended) sessions.delete(ended.id);
           tickets.revokeSession(ended.id);

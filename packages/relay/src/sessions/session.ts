@@ -1,10 +1,13 @@
 import {
+  AGENT_TERMINAL_KINDS,
+  BROWSER_TERMINAL_KINDS,
   describeParseError,
   parseAgentFrameText,
   parseBrowserFrameText,
   PROTOCOL_VERSION,
   SESSION_ENDED_CLOSE_CODE,
   SESSION_ENDED_CLOSE_REASON,
+  terminalFrameKind,
   type AgentFrame,
   type BrowserFrame,
   type HelloFrame,
@@ -16,8 +19,12 @@ import { agentTokenMatches } from "../auth/agent-token.js";
 import { sameUser, type RelayUser } from "../auth/user.js";
 import type { Clock } from "../clock.js";
 import type { LaunchedAgent } from "../launchers/launcher.js";
-import { frameText, Side, type Role } from "../ws/side.js";
+import { NO_SESSION_METRICS, type SessionMetrics } from "../metrics.js";
+import { frameBytes, frameText, Side, type Role } from "../ws/side.js";
 import { createPendingRequests, type PendingRequests } from "./pending-requests.js";
+
+/** Above this many bytes queued on the receiving socket, the relay drops terminal data instead of buffering it. */
+export const MAX_TERMINAL_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** Close code and reason that tell both sides the session is over (do not reconnect). */
 export const SESSION_ENDED = { code: SESSION_ENDED_CLOSE_CODE, reason: SESSION_ENDED_CLOSE_REASON } as const;
@@ -34,6 +41,7 @@ export interface SessionOptions {
   maxRequestWaitMs: number;
   /** Runs once, synchronously, when the session starts ending. */
   onEnded(session: Session): void;
+  metrics?: SessionMetrics;
 }
 
 export interface SessionStatus {
@@ -61,18 +69,25 @@ export class Session {
   #launched: LaunchedAgent | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #ending: Promise<void> | undefined;
+  #droppedTerminalFrames = 0;
+  readonly #metrics: SessionMetrics;
+  /** When each pending request was forwarded, for the round-trip histogram. */
+  readonly #forwardedAt = new Map<string, number>();
 
   constructor(options: SessionOptions) {
     this.id = options.id;
     this.owner = { ...options.owner };
     this.#options = options;
     this.#logger = options.logger.child({ sessionId: options.id });
+    this.#metrics = options.metrics ?? NO_SESSION_METRICS;
     this.#pending = createPendingRequests({
       clock: options.clock,
       maxPending: options.maxPendingRequests,
       maxWaitMs: options.maxRequestWaitMs,
       onTimeout: (id) => {
         this.#logger.info({ id }, "token request timed out");
+        this.#forwardedAt.delete(id);
+        this.#metrics.outcome("Timeout");
         this.#agent?.sendError("Timeout", "the browser did not answer before the deadline", id);
       },
     });
@@ -140,6 +155,7 @@ export class Session {
     this.#logger.info({ code }, "session ending");
     this.#stopIdleTimer();
     this.#pending.drain();
+    this.#forwardedAt.clear();
     const closing = [this.#agent?.close(code, reason), this.#browser?.close(code, reason)];
     const launched = this.#launched;
     this.#ending = Promise.all([...closing, launched === undefined ? undefined : stopQuietly(launched, this.#logger)]).then(() => undefined);
@@ -150,7 +166,7 @@ export class Session {
   #onMessage(side: Side, data: RawData, isBinary: boolean): void {
     if (this.ended) return;
     if (isBinary) {
-      side.protocolError("binary frames are not accepted (reserved for the terminal)");
+      this.#onTerminalFrame(side, data);
       return;
     }
     const text = frameText(data);
@@ -197,6 +213,7 @@ export class Session {
     const browser = this.#browser;
     if (browser?.ready !== true) {
       this.#logger.info({ id, resource }, "token request while no browser is attached");
+      this.#metrics.outcome("BrowserNotConnected");
       return agent.sendError("BrowserNotConnected", "no browser is attached to this session; open the console in the portal", id);
     }
     const outcome = this.#pending.add(id, frame.deadline);
@@ -208,7 +225,8 @@ export class Session {
       case "expired":
         return agent.sendError("Timeout", "the request's deadline has already passed", id);
       case "added":
-        this.#logger.info({ id, resource, deadline: frame.deadline }, "token request forwarded");
+        this.#logger.debug({ id, resource, deadline: frame.deadline }, "token request forwarded");
+        this.#forwardedAt.set(id, performance.now());
         return browser.send(frame);
     }
   }
@@ -216,13 +234,46 @@ export class Session {
   #onBrowserFrame(browser: Side, frame: Exclude<BrowserFrame, HelloFrame>): void {
     const { id } = frame;
     if (this.#pending.settle(id)) {
-      this.#logger.info({ id, ok: frame.ok }, "token response forwarded");
+      this.#logger.debug({ id, ok: frame.ok }, "token response forwarded");
+      const forwardedAt = this.#forwardedAt.get(id);
+      this.#forwardedAt.delete(id);
+      if (forwardedAt !== undefined) this.#metrics.roundTrip(performance.now() - forwardedAt);
+      this.#metrics.outcome(frame.ok ? "ok" : frame.error.code);
       this.#agent?.send(frame);
     } else if (this.#pending.timedOut(id)) {
       this.#logger.info({ id }, "late token response dropped");
     } else {
       browser.sendError("UnknownRequest", `no token request with id ${id} is pending`, id);
     }
+  }
+
+  /**
+   * Terminal frames (binary) go to the other side as they are, once both said hello.
+   * Only the kinds the sender may send pass; data for a browser whose socket
+   * already holds more than `MAX_TERMINAL_BUFFERED_BYTES` is dropped, so a
+   * misbehaving agent cannot make the relay buffer without bound (a well-behaved
+   * one stops at its flow-control window long before).
+   */
+  #onTerminalFrame(side: Side, data: RawData): void {
+    const bytes = frameBytes(data);
+    const kind = terminalFrameKind(bytes);
+    const allowed = side.role === "agent" ? AGENT_TERMINAL_KINDS : BROWSER_TERMINAL_KINDS;
+    if (kind === undefined || !allowed.includes(kind)) {
+      side.protocolError(`a ${side.role} may not send terminal frame kind ${String(bytes[0])}`);
+      return;
+    }
+    if (!side.ready) {
+      side.protocolError("send hello before terminal frames");
+      return;
+    }
+    const other = this.#other(side);
+    if (other?.ready !== true) return;
+    if (kind === "data" && other.socket.bufferedAmount > MAX_TERMINAL_BUFFERED_BYTES) {
+      this.#droppedTerminalFrames += 1;
+      if (this.#droppedTerminalFrames === 1) this.#logger.warn({ role: other.role }, "terminal data dropped: the receiving socket is not draining");
+      return;
+    }
+    other.sendBinary(bytes);
   }
 
   #onClose(side: Side, code: number): void {
@@ -232,11 +283,16 @@ export class Session {
     if (this.ended) return;
     const other = this.#other(side);
     if (side.role === "browser") {
-      for (const id of this.#pending.drain()) other?.sendError("BrowserDisconnected", "the browser left before answering", id);
+      for (const id of this.#pending.drain()) {
+        other?.sendError("BrowserDisconnected", "the browser left before answering", id);
+        this.#metrics.outcome("BrowserDisconnected");
+      }
+      this.#forwardedAt.clear();
       this.#startIdleTimer();
     } else {
       // Nobody is left to receive the answers.
       this.#pending.drain();
+      this.#forwardedAt.clear();
     }
     if (side.ready && other?.ready === true) other.send({ v: PROTOCOL_VERSION, type: "peer", state: "disconnected" });
   }

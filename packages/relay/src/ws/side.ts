@@ -30,6 +30,11 @@ export class Side {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(encodeFrame(frame));
   }
 
+  /** Sends a terminal (binary) frame. */
+  sendBinary(bytes: Uint8Array): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(bytes, { binary: true });
+  }
+
   sendError(code: string, message: string, id?: string): void {
     const frame: ErrorFrame = id === undefined ? { v: PROTOCOL_VERSION, type: "error", code, message } : { v: PROTOCOL_VERSION, type: "error", code, message, id };
     this.logger.info({ role: this.role, code, id }, "error frame sent");
@@ -62,4 +67,11 @@ export function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   if (Buffer.isBuffer(data)) return data.toString("utf8");
   return Buffer.from(data).toString("utf8");
+}
+
+/** The bytes of a binary frame, whatever buffer shape `ws` handed over. */
+export function frameBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (Buffer.isBuffer(data)) return data;
+  return new Uint8Array(data);
 }

@@ -19,6 +19,8 @@ export interface UpgradeDeps {
   allowedOrigins: readonly string[];
   heartbeat: Heartbeat;
   logger: Logger;
+  /** Told the code of every refused upgrade (metrics). */
+  onRefused?: (code: string) => void;
 }
 
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -81,6 +83,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeListener {
       const refusal = error instanceof AuthbridgeError ? error : new AuthbridgeError("Internal", "the upgrade could not be checked");
       if (!(error instanceof AuthbridgeError)) logger.error({ err: error }, "upgrade check failed");
       logger.info({ path: pathOf(req), code: refusal.code }, "upgrade refused");
+      deps.onRefused?.(refusal.code);
       refuseUpgrade(socket, refusal);
       return;
     }

@@ -12,12 +12,18 @@ export interface Closed {
 /** A `ws` client for tests: queues the frames it receives (parsed, so invalid relay output fails the test). */
 export class FrameSocket {
   readonly frames: RelayFrame[] = [];
+  /** Binary (terminal) frames received, in order. */
+  readonly binary: Uint8Array[] = [];
   readonly closed: Promise<Closed>;
   #waiters: (() => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data, isBinary) => {
-      if (isBinary) throw new Error("the relay sent a binary frame");
+      if (isBinary) {
+        this.binary.push(Buffer.isBuffer(data) ? new Uint8Array(data) : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
+        for (const wake of this.#waiters.splice(0)) wake();
+        return;
+      }
       const text = frameText(data);
       const parsed = parseRelayFrameText(text);
       if (!parsed.ok) throw new Error(`the relay sent an invalid frame: ${text}`);
@@ -60,6 +66,25 @@ export class FrameSocket {
       });
     }
     const frame = this.frames.shift();
+    if (frame === undefined) throw new Error("no frame");
+    return frame;
+  }
+
+  /** The next binary frame not yet taken. */
+  async nextBinary(): Promise<Uint8Array> {
+    const deadline = Date.now() + WAIT_MS;
+    while (this.binary.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error("no binary frame arrived");
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    const frame = this.binary.shift();
     if (frame === undefined) throw new Error("no frame");
     return frame;
   }

@@ -1,4 +1,6 @@
+import { decodeTerminalFrame, encodeTerminalFrame } from "@authbridge/protocol";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_TERMINAL_BUFFERED_BYTES } from "../../src/sessions/session.js";
 import type { FrameSocket } from "../helpers/frame-socket.js";
 import { startTestRelay, type TestRelay } from "../helpers/relay.js";
 import { anyString, matching } from "../helpers/matchers.js";
@@ -194,11 +196,64 @@ describe("invalid frames", () => {
     expect(await agent.next()).toMatchObject({ code: "ProtocolError", message: "hello was already received" });
   });
 
-  it("refuses binary frames", async () => {
+  it("forwards terminal frames each side may send, byte for byte", async () => {
     const r = await relay();
-    const { agent } = await paired(r);
+    const { agent, browser } = await paired(r);
+    const output = encodeTerminalFrame({ kind: "data", data: new TextEncoder().encode("$ ") });
+    agent.ws.send(output, { binary: true });
+    expect(Array.from(await browser.nextBinary())).toEqual(Array.from(output));
+    const frames = [
+      encodeTerminalFrame({ kind: "resize", cols: 100, rows: 30 }),
+      encodeTerminalFrame({ kind: "data", data: new TextEncoder().encode("ls\r") }),
+      encodeTerminalFrame({ kind: "ack", bytes: 2 }),
+    ];
+    for (const frame of frames) browser.ws.send(frame, { binary: true });
+    for (const frame of frames) expect(Array.from(await agent.nextBinary())).toEqual(Array.from(frame));
+    agent.ws.send(encodeTerminalFrame({ kind: "exit", code: 0 }), { binary: true });
+    expect(decodeTerminalFrame(await browser.nextBinary())).toEqual({ ok: true, value: { kind: "exit", code: 0 } });
+  });
+
+  it("refuses binary frames of kinds the sender may not send, and JSON sent as binary", async () => {
+    const r = await relay();
+    const { agent, browser } = await paired(r);
     agent.ws.send(Buffer.from(JSON.stringify(request("bin"))), { binary: true });
-    expect(await agent.next()).toMatchObject({ code: "ProtocolError", message: matching(/binary/) });
+    expect(await agent.next()).toMatchObject({ code: "ProtocolError", message: matching(/terminal frame kind 123/) });
+    agent.ws.send(encodeTerminalFrame({ kind: "resize", cols: 80, rows: 24 }), { binary: true });
+    expect(await agent.next()).toMatchObject({ code: "ProtocolError", message: matching(/agent may not send terminal frame kind 2/) });
+    browser.ws.send(encodeTerminalFrame({ kind: "exit", code: 1 }), { binary: true });
+    expect(await browser.next()).toMatchObject({ code: "ProtocolError", message: matching(/browser may not send terminal frame kind 3/) });
+    expect(agent.binary).toEqual([]);
+    expect(browser.binary).toEqual([]);
+  });
+
+  it("drops terminal data for a browser that stops reading instead of buffering it without bound", async () => {
+    const r = await relay({ maxPayload: 64 * 1024 });
+    const { agent, browser } = await paired(r);
+    // The browser stops reading: the relay's socket to it backs up (TCP buffers first, then ws's queue).
+    browser.ws.pause();
+    const frame = encodeTerminalFrame({ kind: "data", data: new Uint8Array(16 * 1024).fill(121) });
+    const frames = 1600; // 25 MiB, from an agent that ignores flow control
+    for (let i = 0; i < frames; i += 1) agent.ws.send(frame, { binary: true });
+    await new Promise<void>((resolve) => agent.ws.send(encodeTerminalFrame({ kind: "data", data: Uint8Array.of(46) }), { binary: true }, () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    browser.ws.resume();
+    // What the browser gets is bounded by the relay's cap plus the kernel's socket buffers, far below what was sent.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const received = browser.binary.reduce((sum, bytes) => sum + bytes.byteLength, 0);
+    console.info(`[relay cap] agent sent ${frames * frame.byteLength} B to a paused browser; it received ${received} B`);
+    expect(received).toBeGreaterThan(MAX_TERMINAL_BUFFERED_BYTES);
+    expect(received).toBeLessThan(frames * frame.byteLength / 2);
+    // Token frames still pass.
+    agent.send(request("after-flood"));
+    expect(await browser.next()).toMatchObject({ type: "token.request", id: "after-flood" });
+  });
+
+  it("refuses terminal frames before hello", async () => {
+    const r = await relay();
+    const { sessionId } = await r.createSession();
+    const agent = await r.agent(sessionId, { hello: false });
+    agent.ws.send(encodeTerminalFrame({ kind: "data", data: Uint8Array.of(65) }), { binary: true });
+    expect(await agent.next()).toMatchObject({ code: "ProtocolError", message: "send hello before terminal frames" });
   });
 
   it("closes with 1009 a frame larger than maxPayload", async () => {
