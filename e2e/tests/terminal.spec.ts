@@ -92,6 +92,32 @@ test.describe("the terminal in the console iframe", () => {
     expect(rows).toBeLessThan(rowsBefore);
   });
 
+  test("copy and paste: Ctrl+Shift+C copies the selection, Ctrl+V pastes into the shell", async ({ session, stack }) => {
+    const { page } = session;
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await terminalReady(page);
+    const frame = page.frames().find((candidate) => candidate.url().startsWith(stack.console.origin));
+    if (frame === undefined) throw new Error("the console frame is not loaded");
+
+    // Paste: what the clipboard holds becomes the shell's input.
+    // (Strings, not functions: this Node-side tsconfig has no DOM types.)
+    await frame.evaluate(`navigator.clipboard.writeText('echo "pasted:$((6 * 7))"')`);
+    await consoleFrame(page).locator(".xterm").click();
+    await page.keyboard.press("Control+V");
+    await page.keyboard.press("Enter");
+    expect(await printed(page, "pasted")).toBe("42");
+
+    // Copy: select the output row and copy it with Ctrl+Shift+C.
+    await frame.evaluate(`navigator.clipboard.writeText("")`);
+    // xterm selects with mouse events on its screen layer, which covers the rows: click the row's position.
+    const box = await consoleFrame(page).locator(".xterm-rows > div", { hasText: /^pasted:42/ }).last().boundingBox();
+    if (box === null) throw new Error("the pasted command's output row is not on screen");
+    await page.mouse.click(box.x + 20, box.y + box.height / 2, { clickCount: 3 });
+    await page.keyboard.press("Control+Shift+C");
+    // The console may only write the clipboard (iframe allow="clipboard-write"); read it back from the portal.
+    await expect.poll(() => page.evaluate<string>("navigator.clipboard.readText()")).toContain("pasted:42");
+  });
+
   test("a reloaded tab finds the same shell, with its recent output replayed", async ({ session }) => {
     const { page } = session;
     await terminalReady(page);
