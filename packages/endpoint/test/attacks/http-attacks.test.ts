@@ -5,7 +5,7 @@ import { createAdminApp, createEndpointServer, createTokenCache, createTokenHand
 import { silentLogger } from "../../src/logger.js";
 import { MESSAGES } from "../../src/messages.js";
 import { createFakeClock } from "../helpers/fake-clock.js";
-import { createFigures } from "../helpers/figures.js";
+import { createFigures } from "../../../../test-support/figures.js";
 import { httpRequest, type HttpRequestOptions } from "../helpers/http-client.js";
 import { fakeTokenSource, makeToken, type FakeTokenSource } from "../helpers/tokens.js";
 

@@ -2,7 +2,7 @@ import { RELAY_SUBPROTOCOL, TICKET_SUBPROTOCOL_PREFIX } from "@authbridge/protoc
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createFigures } from "../helpers/figures.js";
+import { createFigures } from "../../../../test-support/figures.js";
 import type { FrameSocket } from "../helpers/frame-socket.js";
 import { anyString } from "../helpers/matchers.js";
 import { browserProtocols, CONSOLE_ORIGIN, startTestRelay, type TestRelay } from "../helpers/relay.js";

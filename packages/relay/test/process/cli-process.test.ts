@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnCli, type Spawned } from "../helpers/spawned.js";
+import { spawnCli, type Spawned } from "../../../../test-support/spawned.js";
 
 /**
  * The built relay CLI as an operator runs it: configuration validated at
