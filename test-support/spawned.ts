@@ -11,8 +11,9 @@ export interface Spawned {
   exited(timeoutMs?: number): Promise<{ code: number | null; signal: string | null; ms: number }>;
 }
 
-export function spawnCli(file: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, [file, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function spawnCli(file: string, args: string[], env: Record<string, string>, options: { ipc?: boolean } = {}): Spawned {
+  const stdio = options.ipc === true ? (["ignore", "pipe", "pipe", "ipc"] as const) : (["ignore", "pipe", "pipe"] as const);
+  const child = spawn(process.execPath, [file, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: [...stdio] });
   let out = "";
   const listeners: (() => void)[] = [];
   const onData = (chunk: Buffer): void => {

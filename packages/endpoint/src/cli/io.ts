@@ -9,6 +9,11 @@ export interface CliIo {
   readFile(path: string): string;
   /** The IPC channel to a parent process, when there is one. */
   send?: ((message: unknown) => void) | undefined;
+  /**
+   * Subscribes to the loss of the IPC channel to the launcher (the relay
+   * process died or let go of us); returns the unsubscribe. Absent without IPC.
+   */
+  onLauncherGone?: ((listener: () => void) => () => void) | undefined;
   /** Subscribes to a termination signal; returns the unsubscribe. */
   onSignal(signal: "SIGTERM" | "SIGINT", listener: () => void): () => void;
   /** Where logs go (default stdout). */

@@ -15,6 +15,13 @@ export function processIo(): CliIo {
         : (message) => {
             send(message);
           },
+    onLauncherGone:
+      send === undefined
+        ? undefined
+        : (listener) => {
+            process.on("disconnect", listener);
+            return () => process.off("disconnect", listener);
+          },
     onSignal(signal, listener) {
       process.on(signal, listener);
       return () => process.off(signal, listener);

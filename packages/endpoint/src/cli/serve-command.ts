@@ -60,6 +60,10 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     resolveStop(reason);
   };
   const unsubscribe = [io.onSignal("SIGTERM", () => stop("SIGTERM")), io.onSignal("SIGINT", () => stop("SIGINT"))];
+  // A launched endpoint must not outlive the relay that launched it: an orphan would keep the
+  // session's port (50342 by default) and retry a relay that no longer knows its session.
+  const offLauncherGone = io.onLauncherGone?.(() => stop("the launcher is gone"));
+  if (offLauncherGone !== undefined) unsubscribe.push(offLauncherGone);
 
   try {
     try {

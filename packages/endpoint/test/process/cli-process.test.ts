@@ -56,4 +56,14 @@ describe("the endpoint process", () => {
     expect(running.output()).toContain('"reason":"SIGTERM"');
     expect(running.output()).not.toContain(AGENT_TOKEN);
   });
+
+  it("exits 0 promptly when the launcher that started it goes away (its IPC channel closes)", async () => {
+    running = spawnCli(CLI, ["serve"], ENV, { ipc: true });
+    await running.waitFor(/"msg":"listening"/);
+    running.child.disconnect();
+    const { code, ms } = await running.exited(5_000);
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5_000);
+    expect(running.output()).toContain('"reason":"the launcher is gone"');
+  });
 });
