@@ -5,6 +5,7 @@ import { silentLogger } from "../src/logger.js";
 import { createFakeClock } from "./helpers/fake-clock.js";
 import { httpRequest, tokenPost } from "./helpers/http-client.js";
 import { fakeTokenSource, makeToken } from "./helpers/tokens.js";
+import { closeServer, listenOnFreePort } from "./helpers/listening.js";
 
 const ARM = "https://management.azure.com/";
 
@@ -20,14 +21,10 @@ describe("GET /metrics", () => {
     const tokens = fakeTokenSource(() => Promise.resolve(makeToken(1_700_003_600)));
     const tokenHandler = createTokenHandler({ cache: createTokenCache({ clock }), allowlist: createAllowlist(DEFAULT_ALLOWLIST), tokens, clock, metrics });
     endpoint = createEndpointServer({ tokenHandler, app: createAdminApp({ status: () => status, logger: silentLogger(), metrics }) });
-    await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
-    const address = endpoint.server.address();
-    if (address === null || typeof address === "string") throw new Error("not listening");
-    port = address.port;
+    port = await listenOnFreePort(endpoint.server);
   });
   afterEach(async () => {
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => endpoint.server.close(resolve));
+    await closeServer(endpoint.server);
   });
 
   it("counts requests by outcome and cache hits, times round trips, and shows the relay and browser state", async () => {

@@ -8,6 +8,7 @@ import { matchTokenRoute, splitUrl, type TokenRoute } from "../../src/http/token
 import { createFakeClock } from "../helpers/fake-clock.js";
 import { httpRequest } from "../helpers/http-client.js";
 import { fakeTokenSource, makeToken, type FakeTokenSource } from "../helpers/tokens.js";
+import { closeServer, listenOnFreePort } from "../helpers/listening.js";
 
 /**
  * Fuzzing the endpoint's form parsing: the pure parser with tens of thousands
@@ -104,14 +105,10 @@ describe("the endpoint server under fuzzed requests", () => {
     tokens = fakeTokenSource((resource) => Promise.resolve(makeToken(1_700_003_600, { resource })));
     const tokenHandler = createTokenHandler({ cache: createTokenCache({ clock }), allowlist: ALLOWLIST, tokens, clock, bodyTimeoutMs: 500 });
     endpoint = createEndpointServer({ tokenHandler, app: createAdminApp({ status: () => ({ relay: "connected", browser: true }), logger: silentLogger() }) });
-    await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
-    const address = endpoint.server.address();
-    if (address === null || typeof address === "string") throw new Error("not listening");
-    port = address.port;
+    port = await listenOnFreePort(endpoint.server);
   });
   afterEach(async () => {
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => endpoint.server.close(resolve));
+    await closeServer(endpoint.server);
   });
 
   it("answers every generated request with JSON and a known code, and asks only for allowlisted audiences", async () => {

@@ -8,6 +8,7 @@ import { createFakeClock } from "../helpers/fake-clock.js";
 import { createFigures } from "../../../../test-support/figures.js";
 import { httpRequest, type HttpRequestOptions } from "../helpers/http-client.js";
 import { fakeTokenSource, makeToken, type FakeTokenSource } from "../helpers/tokens.js";
+import { closeServer, listenOnFreePort } from "../helpers/listening.js";
 
 /**
  * Hostile HTTP clients against the real endpoint server (token handler plus
@@ -34,14 +35,10 @@ describe("hostile HTTP clients get the exact refusal and no token", () => {
     tokens = fakeTokenSource(() => Promise.resolve(makeToken(1_700_003_600, { accessToken: SECRET })));
     const tokenHandler = createTokenHandler({ cache: createTokenCache({ clock }), allowlist: createAllowlist(DEFAULT_ALLOWLIST), tokens, clock, bodyTimeoutMs: 500 });
     endpoint = createEndpointServer({ tokenHandler, app: createAdminApp({ status: () => ({ relay: "connected", browser: true }), logger: silentLogger() }) });
-    await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
-    const address = endpoint.server.address();
-    if (address === null || typeof address === "string") throw new Error("not listening");
-    port = address.port;
+    port = await listenOnFreePort(endpoint.server);
   });
   afterEach(async () => {
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => endpoint.server.close(resolve));
+    await closeServer(endpoint.server);
   });
   afterAll(() => {
     console.log(figures.line());

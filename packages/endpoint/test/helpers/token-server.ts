@@ -2,6 +2,7 @@ import { createAllowlist, DEFAULT_ALLOWLIST } from "@authbridge/protocol";
 import { createServer, type Server } from "node:http";
 import { createTokenCache, createTokenHandler, type TokenSource } from "../../src/index.js";
 import type { FakeClock } from "./fake-clock.js";
+import { closeServer, listenOnFreePort } from "./listening.js";
 
 export interface TokenServer {
   port: number;
@@ -19,16 +20,6 @@ export async function startTokenServer(deps: { tokens: TokenSource; clock: FakeC
     ...(deps.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.bodyTimeoutMs }),
   });
   const server: Server = createServer({ requireHostHeader: false }, handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("not listening on TCP");
-  const { port } = address;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const port = await listenOnFreePort(server);
+  return { port, close: () => closeServer(server) };
 }

@@ -6,6 +6,7 @@ import { silentLogger } from "../../src/logger.js";
 import { createFakeClock } from "../helpers/fake-clock.js";
 import { httpRequest, tokenPost, type HttpReply } from "../helpers/http-client.js";
 import { fakeTokenSource, makeToken, type FakeTokenSource } from "../helpers/tokens.js";
+import { closeServer, listenOnFreePort } from "../helpers/listening.js";
 
 const SECRET = "s3cret-app-service-header-0123456789";
 const VAULT = "https://vault.azure.net";
@@ -17,16 +18,12 @@ function errorOf(reply: HttpReply): unknown {
   return [reply.status, JSON.parse(reply.text)];
 }
 
-async function listen(endpoint: EndpointServer): Promise<number> {
-  await new Promise<void>((resolve) => endpoint.server.listen(0, "127.0.0.1", resolve));
-  const address = endpoint.server.address();
-  if (address === null || typeof address === "string") throw new Error("not listening");
-  return address.port;
+function listen(endpoint: EndpointServer): Promise<number> {
+  return listenOnFreePort(endpoint.server);
 }
 
-async function close(endpoint: EndpointServer): Promise<void> {
-  endpoint.server.closeAllConnections();
-  await new Promise((resolve) => endpoint.server.close(resolve));
+function close(endpoint: EndpointServer): Promise<void> {
+  return closeServer(endpoint.server);
 }
 
 describe("App Service dialect", () => {
