@@ -37,15 +37,22 @@ ensure_system_packages() {
   [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import azure.identity, msal' 2>/dev/null || missing+=(python3-azure python3-msal)
   command -v az >/dev/null || missing+=(azure-cli)
   [ ${#missing[@]} -eq 0 ] && return
-  command -v apt-get >/dev/null || die "please install: ${missing[*]} (no apt-get here)"
+  apt_install "Debian packages" "${missing[@]}"
+}
+
+# apt_install WHAT PACKAGE…: installs Debian packages, as root or through sudo.
+apt_install() {
+  local what=$1
+  shift
+  command -v apt-get >/dev/null || die "please install: $* (no apt-get here)"
   local sudo=""
   if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "please install as root: apt-get install ${missing[*]}"
+    command -v sudo >/dev/null || die "please install as root: apt-get install $*"
     sudo="sudo"
   fi
-  step "installing Debian packages: ${missing[*]}"
+  step "installing $what: $*"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 install_and_build() {
@@ -73,15 +80,7 @@ ensure_native_toolchain() {
   command -v g++ >/dev/null || missing+=(g++)
   [ -n "${npm_config_nodedir:-}" ] || missing+=(libnode-dev)
   [ ${#missing[@]} -eq 0 ] && return
-  command -v apt-get >/dev/null || die "to build node-pty, please install: ${missing[*]} (no apt-get here)"
-  local sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "please install as root: apt-get install ${missing[*]}"
-    sudo="sudo"
-  fi
-  step "installing Debian packages to build node-pty: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "Debian packages to build node-pty" "${missing[@]}"
   [ -n "${npm_config_nodedir:-}" ] || { [ -f /usr/include/node/common.gypi ] && export npm_config_nodedir=/usr; }
 }
 
