@@ -34,11 +34,13 @@ export class TerminalDriver {
 
   async run(command: string): Promise<CommandRun> {
     await this.#type("clear");
+    // The prompt is read from the same screen the check saw: a second read could already show the next keystrokes.
+    let prompt = "";
     await this.#until(async () => {
       const rows = nonEmpty(await terminalRows(this.page));
-      return rows.length === 1 && PROMPT_END.test(rows[0] ?? "");
+      prompt = rows[0] ?? "";
+      return rows.length === 1 && PROMPT_END.test(prompt);
     }, "a cleared screen");
-    const prompt = nonEmpty(await terminalRows(this.page))[0] ?? "";
     await this.#type(command, false);
     const started = performance.now();
     await this.page.keyboard.press("Enter");
