@@ -63,7 +63,14 @@ export function createTokenRouter(deps: TokenRouteDeps): Router {
     if (requestId !== null) res.set("client-request-id", correlationId);
 
     const { delayMs, failStatus } = faults.get();
-    if (delayMs > 0) await deps.sleep(delayMs);
+    if (delayMs > 0) {
+      await deps.sleep(delayMs);
+      // A token nobody can receive is not issued (nor counted): the client hung up during the delay.
+      if (req.socket.destroyed) {
+        logger.info({ delayMs }, "client left during the injected delay; nothing issued");
+        return;
+      }
+    }
     if (failStatus !== null) {
       const message = `The service is temporarily unavailable (HTTP ${failStatus} injected by the emulator's failStatus fault). Try again later.`;
       sendError(res, aadError("temporarily_unavailable", 90033, message, { status: failStatus }), correlationId);

@@ -16,6 +16,7 @@ export interface RequestInit {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  signal?: AbortSignal;
 }
 
 /** One https request that trusts only the emulator's certificate and never follows redirects. */
@@ -26,6 +27,7 @@ export function httpsRequest(target: Target, path: string, init: RequestInit = {
     headers: init.headers ?? {},
     ca: target.certPem,
     agent: false,
+    ...(init.signal === undefined ? {} : { signal: init.signal }),
   };
   return new Promise((resolve, reject) => {
     const req = request(url, options, (res) => {
@@ -40,11 +42,12 @@ export function httpsRequest(target: Target, path: string, init: RequestInit = {
   });
 }
 
-export const postForm = (target: Target, path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResponse> =>
+export const postForm = (target: Target, path: string, fields: Record<string, string>, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<HttpResponse> =>
   httpsRequest(target, path, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8", ...headers },
     body: new URLSearchParams(fields).toString(),
+    ...(signal === undefined ? {} : { signal }),
   });
 
 export const postJson = (target: Target, path: string, body: unknown): Promise<HttpResponse> =>

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/server.js";
-import { ARM_SCOPE, claimsOf, redeemCode, refresh, signIn, signInForTokens, startTestEmulator } from "../helpers/flow.js";
-import { header, jsonObject, stringField } from "../helpers/https-client.js";
+import { ARM_SCOPE, CLIENT_ID, claimsOf, redeemCode, refresh, signIn, signInForTokens, startTestEmulator, tokenPath } from "../helpers/flow.js";
+import { header, jsonObject, postForm, stringField } from "../helpers/https-client.js";
 import { matching } from "../helpers/matchers.js";
 
 const ARM = "https://management.azure.com/";
@@ -56,6 +56,19 @@ describe("token endpoint fault switches", () => {
     const response = await refresh(emulator, stringField(tokens, "refresh_token"), ARM_SCOPE);
     expect(response.status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it("delayMs: a client that hangs up during the delay is issued nothing (and nothing is counted)", async () => {
+    const tokens = await signInForTokens(emulator);
+    emulator.faults.set({ delayMs: 400 });
+    const issuedBefore = emulator.stats().tokensIssued[ARM] ?? 0;
+    const fields = { client_id: CLIENT_ID, scope: ARM_SCOPE, refresh_token: stringField(tokens, "refresh_token"), grant_type: "refresh_token" };
+    await expect(postForm(emulator, tokenPath(emulator), fields, {}, AbortSignal.timeout(100))).rejects.toThrow(/abort/i);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(emulator.stats().tokensIssued[ARM] ?? 0).toBe(issuedBefore);
+    // A client that waits still gets its token.
+    expect((await refresh(emulator, stringField(tokens, "refresh_token"), ARM_SCOPE)).status).toBe(200);
+    expect(emulator.stats().tokensIssued[ARM] ?? 0).toBe(issuedBefore + 1);
   });
 
   it("failStatus answers that status with temporarily_unavailable, CORS included", async () => {
