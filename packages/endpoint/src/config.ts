@@ -1,5 +1,6 @@
 import { DEFAULT_ALLOWLIST, DEFAULT_ENDPOINT_HOST, DEFAULT_ENDPOINT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESOURCE_LENGTH, parseFailure, type ParseResult } from "@authbridge/protocol";
 import { z } from "zod";
+import { DEFAULT_ORPHAN_GRACE_MS } from "./cli/orphan-watchdog.js";
 import type { LogLevel } from "./logger.js";
 
 /** Everything `serve` needs, validated. */
@@ -11,6 +12,8 @@ export interface EndpointConfig {
   port: number;
   allowlist: string[];
   requestTimeoutMs: number;
+  /** How long a launched endpoint whose launcher died waits for the relay to take its session back. */
+  orphanGraceMs: number;
   logLevel: LogLevel;
   /** Set: the App Service dialect (`GET /msi/token`) is on, with this `IDENTITY_HEADER` secret. */
   appServiceSecret?: string;
@@ -50,6 +53,7 @@ const envSchema = z.object({
   AUTHBRIDGE_ALLOWLIST_EXTRA: z.string().optional(),
   AUTHBRIDGE_ALLOWLIST_FILE: z.string().optional(),
   AUTHBRIDGE_REQUEST_TIMEOUT_MS: integer(1, 600_000).optional(),
+  AUTHBRIDGE_ORPHAN_GRACE_MS: integer(0, 3_600_000).optional(),
   AUTHBRIDGE_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).optional(),
   AUTHBRIDGE_APP_SERVICE_SECRET: appServiceSecretSchema.optional(),
 });
@@ -100,6 +104,7 @@ export function parseConfig(
       port,
       allowlist: allowlist.value,
       requestTimeoutMs: vars.AUTHBRIDGE_REQUEST_TIMEOUT_MS ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      orphanGraceMs: vars.AUTHBRIDGE_ORPHAN_GRACE_MS ?? DEFAULT_ORPHAN_GRACE_MS,
       logLevel: vars.AUTHBRIDGE_LOG_LEVEL ?? "info",
       ...(vars.AUTHBRIDGE_APP_SERVICE_SECRET === undefined ? {} : { appServiceSecret: vars.AUTHBRIDGE_APP_SERVICE_SECRET }),
     },

@@ -36,8 +36,10 @@ export interface EndpointOptions {
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   /** Enables the App Service dialect (`GET /msi/token`) with this `IDENTITY_HEADER` secret. */
   appServiceSecret?: string;
-  /** The relay closed the agent socket with 4000: the session is over. */
+  /** The relay closed the agent socket with 4000 (or no longer knows the session): it is over. */
   onSessionEnded?: () => void;
+  /** Every change of the relay connection's state. */
+  onRelayStatus?: (status: RelayAgentStatus) => void;
   /** Serve a login shell in a PTY to the session's browser (absent: token endpoint only). */
   terminal?: EndpointTerminalOptions;
 }
@@ -88,12 +90,11 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     logger,
     ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
     ...(options.onSessionEnded === undefined ? {} : { onSessionEnded: options.onSessionEnded }),
-    ...(options.terminal === undefined
-      ? {}
-      : {
-          onTerminalFrame: (frame: Uint8Array) => terminal?.onFrame(frame),
-          onStatus: (status: RelayAgentStatus) => terminal?.browserAttached(status.relay === "connected" && status.browser),
-        }),
+    ...(options.terminal === undefined ? {} : { onTerminalFrame: (frame: Uint8Array) => terminal?.onFrame(frame) }),
+    onStatus: (status: RelayAgentStatus) => {
+      terminal?.browserAttached(status.relay === "connected" && status.browser);
+      options.onRelayStatus?.(status);
+    },
   });
   let terminal: TerminalHost | undefined;
   const cache = createTokenCache({ clock });

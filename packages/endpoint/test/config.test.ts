@@ -28,6 +28,7 @@ describe("endpoint configuration", () => {
         port: 50342,
         allowlist: [...DEFAULT_ALLOWLIST],
         requestTimeoutMs: 30_000,
+        orphanGraceMs: 30_000,
         logLevel: "info",
       },
     });
@@ -35,10 +36,10 @@ describe("endpoint configuration", () => {
 
   it("reads every variable, and --host/--port override the environment", () => {
     const parsed = parseConfig(
-      { ...BASE, AUTHBRIDGE_HOST: "::1", AUTHBRIDGE_PORT: "0", AUTHBRIDGE_REQUEST_TIMEOUT_MS: "5000", AUTHBRIDGE_LOG_LEVEL: "debug" },
+      { ...BASE, AUTHBRIDGE_HOST: "::1", AUTHBRIDGE_PORT: "0", AUTHBRIDGE_REQUEST_TIMEOUT_MS: "5000", AUTHBRIDGE_ORPHAN_GRACE_MS: "0", AUTHBRIDGE_LOG_LEVEL: "debug" },
       {},
     );
-    expect(parsed).toMatchObject({ ok: true, value: { host: "::1", port: 0, requestTimeoutMs: 5000, logLevel: "debug" } });
+    expect(parsed).toMatchObject({ ok: true, value: { host: "::1", port: 0, requestTimeoutMs: 5000, orphanGraceMs: 0, logLevel: "debug" } });
     expect(parseConfig({ ...BASE, AUTHBRIDGE_PORT: "1" }, { host: "localhost", port: "4242" })).toMatchObject({ ok: true, value: { host: "localhost", port: 4242 } });
   });
 
@@ -51,6 +52,7 @@ describe("endpoint configuration", () => {
     [{ AUTHBRIDGE_PORT: "abc" }, "AUTHBRIDGE_PORT", "must be an integer from 0 to 65535"],
     [{ AUTHBRIDGE_PORT: "70000" }, "AUTHBRIDGE_PORT", "must be an integer from 0 to 65535"],
     [{ AUTHBRIDGE_REQUEST_TIMEOUT_MS: "0" }, "AUTHBRIDGE_REQUEST_TIMEOUT_MS", "must be an integer from 1 to 600000"],
+    [{ AUTHBRIDGE_ORPHAN_GRACE_MS: "-1" }, "AUTHBRIDGE_ORPHAN_GRACE_MS", "must be an integer from 0 to 3600000"],
     [{ AUTHBRIDGE_LOG_LEVEL: "loud" }, "AUTHBRIDGE_LOG_LEVEL", "must be one of fatal, error, warn, info, debug, trace, silent"],
     [{ AUTHBRIDGE_ALLOWLIST: " , " }, "AUTHBRIDGE_ALLOWLIST", "must name at least one audience"],
     [{ AUTHBRIDGE_ALLOWLIST: "https://ok/,has space" }, "AUTHBRIDGE_ALLOWLIST", "entry 2 must be printable ASCII without spaces, at most 2048 characters"],

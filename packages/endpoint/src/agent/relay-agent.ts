@@ -23,12 +23,18 @@ import { createPendingRequests } from "./pending-requests.js";
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 1_000;
+/**
+ * The relay answers an agent upgrade with 401 when it knows no session with
+ * this id and token: the session ended while we were away (or a relay without
+ * a state file restarted). Retrying cannot help, so the agent ends.
+ */
+const SESSION_GONE_STATUS = 401;
 
 /**
  * - `connecting`: opening the socket or waiting for `welcome`
  * - `connected`: welcomed by the relay
  * - `disconnected`: lost the relay, a reconnect is scheduled
- * - `ended`: the relay closed with 4000; no reconnect
+ * - `ended`: the relay closed with 4000 or no longer knows the session (401); no reconnect
  * - `closed`: `close()` was called
  */
 export type RelayState = "connecting" | "connected" | "disconnected" | "ended" | "closed";
@@ -117,6 +123,12 @@ export function createRelayAgent(options: RelayAgentOptions): RelayAgent {
       perMessageDeflate: false,
     });
     socket = ws;
+    let refusedWith: number | undefined;
+    ws.on("unexpected-response", (_request, response) => {
+      refusedWith = response.statusCode;
+      response.resume();
+      ws.terminate();
+    });
     ws.on("open", () => {
       if (socket !== ws) return;
       ws.send(encodeFrame({ v: PROTOCOL_VERSION, type: "hello", role: "agent", protocol: PROTOCOL_VERSION }));
@@ -142,7 +154,8 @@ export function createRelayAgent(options: RelayAgentOptions): RelayAgent {
     ws.on("close", (code) => {
       if (socket !== ws) return;
       socket = undefined;
-      onClose(code);
+      if (refusedWith !== undefined) log.warn({ status: refusedWith }, "relay refused the agent");
+      onClose(code, code === SESSION_ENDED_CLOSE_CODE || refusedWith === SESSION_GONE_STATUS);
     });
   }
 
@@ -181,9 +194,9 @@ export function createRelayAgent(options: RelayAgentOptions): RelayAgent {
     }
   }
 
-  function onClose(code: number): void {
+  function onClose(code: number, sessionOver: boolean): void {
     if (state === "closed") return;
-    if (code === SESSION_ENDED_CLOSE_CODE) {
+    if (sessionOver) {
       setStatus("ended", false);
       pending.rejectAll(unavailable);
       log.info("session ended");

@@ -32,6 +32,8 @@ Environment:
   AUTHBRIDGE_ALLOWLIST_FILE      JSON array of strings, or one audience per line; replaces the default list
   AUTHBRIDGE_ALLOWLIST_EXTRA     comma-separated audiences added to the list
   AUTHBRIDGE_REQUEST_TIMEOUT_MS  how long a token request waits for the browser (default 30000)
+  AUTHBRIDGE_ORPHAN_GRACE_MS     when launched by a relay that dies: how long to wait for a restarted relay to
+                                 take the session back before exiting (default 30000)
   AUTHBRIDGE_LOG_LEVEL           fatal, error, warn, info (default), debug, trace or silent
   AUTHBRIDGE_APP_SERVICE_SECRET  turns on the App Service dialect (GET /msi/token?api-version=2019-08-01&resource=…
                                  with X-IDENTITY-HEADER: <this secret>); 16-512 characters of A-Z a-z 0-9 . _ ~ + / = -

@@ -4,6 +4,7 @@ import { parseConfig } from "../config.js";
 import { parseTerminalConfig } from "../terminal/terminal-config.js";
 import { startEndpoint, type Endpoint } from "../endpoint.js";
 import { createLogger } from "../logger.js";
+import { createOrphanWatchdog } from "./orphan-watchdog.js";
 import { SERVE_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 
@@ -60,9 +61,17 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     resolveStop(reason);
   };
   const unsubscribe = [io.onSignal("SIGTERM", () => stop("SIGTERM")), io.onSignal("SIGINT", () => stop("SIGINT"))];
-  // A launched endpoint must not outlive the relay that launched it: an orphan would keep the
-  // session's port (50342 by default) and retry a relay that no longer knows its session.
-  const offLauncherGone = io.onLauncherGone?.(() => stop("the launcher is gone"));
+  // A launched endpoint must not outlive its relay for long: an orphan would keep the session's
+  // port (50342 by default). It waits a grace period for a restarted relay to take the session back.
+  const watchdog = createOrphanWatchdog({
+    graceMs: config.orphanGraceMs,
+    onExpired: () => stop(`the launcher is gone and no relay took the session back within ${config.orphanGraceMs} ms`),
+  });
+  unsubscribe.push(() => watchdog.stop());
+  const offLauncherGone = io.onLauncherGone?.(() => {
+    logger.warn({ graceMs: config.orphanGraceMs }, "the launcher is gone; waiting for the relay to take the session back");
+    watchdog.launcherGone();
+  });
   if (offLauncherGone !== undefined) unsubscribe.push(offLauncherGone);
 
   try {
@@ -77,6 +86,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
         requestTimeoutMs: config.requestTimeoutMs,
         logger,
         onSessionEnded: () => stop("session ended"),
+        onRelayStatus: (status) => watchdog.relayConnected(status.relay === "connected"),
         ...(config.appServiceSecret === undefined ? {} : { appServiceSecret: config.appServiceSecret }),
         ...(terminal.enabled
           ? {

@@ -176,6 +176,34 @@ describe("relay agent", () => {
     expect([error.code, error.message]).toEqual(["RelayUnavailable", MESSAGES.SessionEnded]);
   });
 
+  it("ends when the relay refuses its reconnect with 401 (the session is gone, e.g. a relay restarted without state)", async () => {
+    let ended = 0;
+    const { relay, agent } = await setUp({}, { onSessionEnded: () => (ended += 1) });
+    await expect.poll(() => agent.status().relay).toBe("connected");
+    relay.refuseWith(401);
+    relay.dropAgent();
+    await expect.poll(() => agent.status()).toEqual({ relay: "ended", browser: false });
+    expect([ended, relay.refused]).toEqual([1, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(relay.refused).toBe(1);
+    const error = await rejection(agent.requestToken(ARM));
+    expect([error.code, error.message]).toEqual(["RelayUnavailable", MESSAGES.SessionEnded]);
+  });
+
+  it("keeps retrying through other refusals (a relay still starting, a stale agent socket) and connects once accepted", async () => {
+    const { relay, agent } = await setUp();
+    await expect.poll(() => agent.status().relay).toBe("connected");
+    relay.refuseWith(503);
+    relay.dropAgent();
+    await expect.poll(() => relay.refused, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    expect(agent.status().relay).not.toBe("ended");
+    relay.refuseWith(409);
+    const refusedBefore = relay.refused;
+    await expect.poll(() => relay.refused, { timeout: 5_000 }).toBeGreaterThan(refusedBefore);
+    relay.refuseWith(undefined);
+    await expect.poll(() => agent.status(), { timeout: 5_000 }).toEqual({ relay: "connected", browser: true });
+  });
+
   it("close() fails pending requests with ShuttingDown and does not reconnect", async () => {
     const { relay, agent } = await setUp();
     await expect.poll(() => agent.status().browser).toBe(true);

@@ -35,6 +35,10 @@ export interface FakeRelay {
   /** Ends the session: close code 4000. */
   endSession(): void;
   setAnswer(answer: FakeRelayOptions["answer"]): void;
+  /** Refuses every later agent upgrade with this HTTP status (undefined: accept again). */
+  refuseWith(status: number | undefined): void;
+  /** Upgrades refused so far. */
+  readonly refused: number;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export async function startFakeRelay(options: FakeRelayOptions = {}): Promise<Fa
   const sessionId = options.sessionId ?? "session-1";
   let answer = options.answer;
   let current: WebSocket | undefined;
+  let refuseStatus: number | undefined;
+  let refused = 0;
   const handshakes: IncomingHttpHeaders[] = [];
   const protocols: string[][] = [];
   const frames: AgentFrame[] = [];
@@ -54,6 +60,11 @@ export async function startFakeRelay(options: FakeRelayOptions = {}): Promise<Fa
     port: 0,
     path: "/ws/agent",
     handleProtocols: (offered) => (offered.has("authbridge.v1") ? "authbridge.v1" : false),
+    verifyClient: (_info, callback) => {
+      if (refuseStatus === undefined) return callback(true);
+      refused += 1;
+      callback(false, refuseStatus);
+    },
   });
   await new Promise<void>((resolve) => wss.once("listening", resolve));
   const address = wss.address();
@@ -83,6 +94,12 @@ export async function startFakeRelay(options: FakeRelayOptions = {}): Promise<Fa
     },
     setAnswer(next) {
       answer = next;
+    },
+    refuseWith(status) {
+      refuseStatus = status;
+    },
+    get refused() {
+      return refused;
     },
     async close() {
       for (const client of wss.clients) client.terminate();

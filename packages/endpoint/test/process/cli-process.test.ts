@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnCli, type Spawned } from "../../../../test-support/spawned.js";
+import { startFakeRelay } from "../helpers/fake-relay.js";
 
 /**
  * The built endpoint CLI as the launcher runs it: configuration validated at
@@ -57,13 +58,49 @@ describe("the endpoint process", () => {
     expect(running.output()).not.toContain(AGENT_TOKEN);
   });
 
-  it("exits 0 promptly when the launcher that started it goes away (its IPC channel closes)", async () => {
-    running = spawnCli(CLI, ["serve"], ENV, { ipc: true });
+  it("exits 0 when the launcher that started it went away and no relay takes the session back within the orphan grace", async () => {
+    running = spawnCli(CLI, ["serve"], { ...ENV, AUTHBRIDGE_ORPHAN_GRACE_MS: "300" }, { ipc: true });
     await running.waitFor(/"msg":"listening"/);
     running.child.disconnect();
     const { code, ms } = await running.exited(5_000);
     expect(code).toBe(0);
+    expect(ms).toBeGreaterThanOrEqual(300);
     expect(ms).toBeLessThan(5_000);
-    expect(running.output()).toContain('"reason":"the launcher is gone"');
+    expect(running.output()).toContain('"reason":"the launcher is gone and no relay took the session back within 300 ms"');
+  });
+
+  it("as an orphan, lives on while a relay has its session, and exits once it has been away longer than the grace", async () => {
+    const relay = await startFakeRelay();
+    try {
+      running = spawnCli(CLI, ["serve"], { ...ENV, AUTHBRIDGE_RELAY_URL: relay.url, AUTHBRIDGE_ORPHAN_GRACE_MS: "1500" }, { ipc: true });
+      await running.waitFor(/"relay":"connected"/);
+      running.child.disconnect();
+      // Well past the grace: the relay has the session, so the endpoint stays.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(running.child.exitCode).toBeNull();
+      await relay.close();
+      const { code, ms } = await running.exited(8_000);
+      expect(code).toBe(0);
+      expect(ms).toBeGreaterThanOrEqual(1_500);
+      expect(running.output()).toContain("no relay took the session back within 1500 ms");
+      expect(running.output()).not.toContain(AGENT_TOKEN);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it("exits 0 at once when a relay refuses its session with 401 (the relay forgot it)", async () => {
+    const relay = await startFakeRelay();
+    try {
+      relay.refuseWith(401);
+      running = spawnCli(CLI, ["serve"], { ...ENV, AUTHBRIDGE_RELAY_URL: relay.url }, { ipc: true });
+      const { code, ms } = await running.exited(8_000);
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(8_000);
+      expect(running.output()).toContain('"reason":"session ended"');
+      expect(relay.refused).toBe(1);
+    } finally {
+      await relay.close();
+    }
   });
 });
