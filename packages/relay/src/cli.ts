@@ -37,6 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
     corsOrigins: config.corsOrigins,
     launcher: launcherFor(config),
     logger,
+    ...(config.stateFile === undefined ? {} : { stateFile: config.stateFile }),
+    ...(config.reattachMs === undefined ? {} : { reattachMs: config.reattachMs }),
   });
 
   await new Promise<void>((resolve) => {

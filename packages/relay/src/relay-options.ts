@@ -33,6 +33,14 @@ export interface RelayOptions {
   maxSessionsPerUser?: number;
   /** No browser attached for this long → teardown (default 15 min). */
   sessionIdleMs?: number;
+  /**
+   * A JSON file that keeps the sessions across relay restarts (and kill -9):
+   * written whenever a session's endpoint is up or a session ends, read at
+   * start. Without it, sessions live only in memory and nothing is written.
+   */
+  stateFile?: string;
+  /** A session taken back from `stateFile` whose agent has not said hello within this long ends (default 60 s). */
+  reattachMs?: number;
   /** Default MAX_FRAME_BYTES. */
   maxPayload?: number;
   clock?: Clock;
@@ -46,6 +54,11 @@ export interface Relay {
   wsUrl: string;
   port: number;
   sessionCount(): number;
-  /** Closes sockets with 1001, stops all launched endpoints, stops listening. */
+  /**
+   * Stops listening and closes every socket with 1001. Without `stateFile`
+   * every session ends and launched endpoints are stopped. With it, only the
+   * sessions whose endpoint the relay owns (local launcher) end; the others
+   * (restored, external launcher) stay in the file for the next relay.
+   */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { isIP } from "node:net";
 import { DEFAULT_TICKET_TTL_MS, MAX_FRAME_BYTES, RELAY_AGENT_PATH, RELAY_SUBPROTOCOL } from "@authbridge/protocol";
+import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import { createJwksKeySource } from "./auth/jwks.js";
 import { createTicketStore } from "./auth/tickets.js";
@@ -10,6 +11,7 @@ import { createApp } from "./http/app.js";
 import { createRelayLogger } from "./logger.js";
 import { createRelayMetrics } from "./metrics.js";
 import type { Relay, RelayOptions } from "./relay-options.js";
+import { readSessionStateFile, type SessionRecord } from "./sessions/session-state-file.js";
 import { createSessionStore } from "./sessions/session-store.js";
 import { startHeartbeat } from "./ws/heartbeat.js";
 import { createUpgradeHandler } from "./ws/upgrade.js";
@@ -18,6 +20,7 @@ const DEFAULT_HOST = "127.0.0.1";
 const DEFAULT_PING_INTERVAL_MS = 15_000;
 const DEFAULT_MAX_SESSIONS_PER_USER = 5;
 const DEFAULT_SESSION_IDLE_MS = 15 * 60_000;
+const DEFAULT_REATTACH_MS = 60_000;
 /** Close code for the sockets when the relay itself shuts down. */
 const GOING_AWAY = { code: 1001, reason: "relay shutting down" } as const;
 
@@ -44,7 +47,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     relayAgentUrl: () => `${wsBase}${RELAY_AGENT_PATH}`,
     maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
     sessionIdleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    reattachMs: options.reattachMs ?? DEFAULT_REATTACH_MS,
+    ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
   });
+  if (options.stateFile !== undefined) store.restore(loadSessions(options.stateFile, logger));
 
   const server = createServer(createApp({ verifier, store, tickets, consoleUrl: options.consoleUrl, corsOrigins, logger, metrics, ready: () => closing === undefined }));
   const wss = new WebSocketServer({
@@ -73,7 +79,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       closing ??= (async () => {
         logger.info("relay closing");
         server.close();
-        await store.closeAll(GOING_AWAY.code, GOING_AWAY.reason);
+        await store.shutdown(GOING_AWAY.code, GOING_AWAY.reason);
         for (const client of wss.clients) client.terminate();
         heartbeat.stop();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -82,6 +88,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       return closing;
     },
   };
+}
+
+/** The sessions a previous relay left; a file that cannot be used is reported and replaced by the next write. */
+function loadSessions(stateFile: string, logger: Logger): SessionRecord[] {
+  const read = readSessionStateFile(stateFile);
+  if (!read.ok) {
+    logger.warn({ stateFile, reason: read.reason }, "the session state file is not usable; starting with no sessions");
+    return [];
+  }
+  logger.info({ stateFile, sessions: read.sessions.length }, "sessions restored from the state file");
+  return read.sessions;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -14,6 +14,18 @@ const port = (fallback: number) =>
       return value;
     });
 
+/** The longest delay `setTimeout` honours (a larger one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const milliseconds = z.string().transform((text, ctx) => {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > MAX_TIMER_MS) {
+    ctx.addIssue({ code: "custom", message: `must be a whole number of milliseconds 1-${MAX_TIMER_MS}` });
+    return z.NEVER;
+  }
+  return value;
+});
+
 const httpUrl = z.string().refine((text) => /^https?:$/.test(URL.canParse(text) ? new URL(text).protocol : ""), "must be an http(s) URL");
 
 const originList = z.string().transform((text, ctx) => {
@@ -43,6 +55,8 @@ const relayEnv = z.object({
   AUTHBRIDGE_CORS_ORIGINS: originList,
   AUTHBRIDGE_LAUNCHER: z.enum(["local", "external"]).default("local"),
   AUTHBRIDGE_ENDPOINT_PORT: port(DEFAULT_ENDPOINT_PORT),
+  AUTHBRIDGE_RELAY_STATE_FILE: z.string().min(1, "must be a file path").optional(),
+  AUTHBRIDGE_RELAY_REATTACH_MS: milliseconds.optional(),
   AUTHBRIDGE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -58,6 +72,9 @@ export interface RelayEnvConfig {
   corsOrigins: string[];
   launcher: "local" | "external";
   endpointPort: number;
+  stateFile?: string;
+  /** Unset: the relay's default (60 s). */
+  reattachMs?: number;
   logLevel: string;
 }
 
@@ -88,6 +105,8 @@ export function parseRelayEnv(env: Record<string, string | undefined>): EnvConfi
     logLevel: e.AUTHBRIDGE_LOG_LEVEL,
   };
   if (e.AUTHBRIDGE_JWKS_CA_FILE !== undefined) config.jwksCaFile = e.AUTHBRIDGE_JWKS_CA_FILE;
+  if (e.AUTHBRIDGE_RELAY_STATE_FILE !== undefined) config.stateFile = e.AUTHBRIDGE_RELAY_STATE_FILE;
+  if (e.AUTHBRIDGE_RELAY_REATTACH_MS !== undefined) config.reattachMs = e.AUTHBRIDGE_RELAY_REATTACH_MS;
   return { ok: true, config };
 }
 
@@ -111,7 +130,14 @@ Starts the authbridge relay, configured from the environment:
                                {"sessionId","relayAgentUrl","agentToken"} to stdout for an
                                orchestrator; logs go to stderr
   AUTHBRIDGE_ENDPOINT_PORT     port of locally launched endpoints (default ${DEFAULT_ENDPOINT_PORT})
+  AUTHBRIDGE_RELAY_STATE_FILE  JSON file that keeps sessions across restarts, even kill -9
+                               (optional; without it sessions live in memory only). Holds
+                               owners and agent-token digests, never tokens; mode 0600
+  AUTHBRIDGE_RELAY_REATTACH_MS a session taken back from the state file ends unless its
+                               agent reconnects within this many ms (default 60000)
   AUTHBRIDGE_LOG_LEVEL         fatal|error|warn|info|debug|trace|silent (default info)
 
-Stops gracefully on SIGTERM or SIGINT.
+Stops gracefully on SIGTERM or SIGINT. With a state file, the sessions whose endpoint
+the relay did not start itself (external launcher, or taken back from the file) stay
+in the file for the next relay; the others end.
 `;

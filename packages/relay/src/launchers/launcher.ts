@@ -11,6 +11,12 @@ export interface LaunchContext {
 export interface LaunchedAgent {
   /** Where the endpoint listens, when the launcher knows. */
   endpointUrl?: string;
+  /**
+   * True when the endpoint runs outside the relay's control (the external
+   * launcher): `stop()` cannot stop it. With a state file such a session
+   * survives a graceful relay shutdown; one the relay owns is ended with it.
+   */
+  external?: boolean;
   stop(): Promise<void>;
   /** Called once when the agent process ends (immediately if it already has). */
   onExit(listener: (code: number | null) => void): void;

@@ -22,6 +22,7 @@ import type { LaunchedAgent } from "../launchers/launcher.js";
 import { NO_SESSION_METRICS, type SessionMetrics } from "../metrics.js";
 import { frameBytes, frameText, Side, type Role } from "../ws/side.js";
 import { createPendingRequests, type PendingRequests } from "./pending-requests.js";
+import type { SessionRecord } from "./session-state-file.js";
 
 /** Above this many bytes queued on the receiving socket, the relay drops terminal data instead of buffering it. */
 export const MAX_TERMINAL_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -33,10 +34,17 @@ export interface SessionOptions {
   id: string;
   owner: RelayUser;
   agentTokenDigest: Buffer;
+  /** Epoch ms. */
+  createdAt: number;
   clock: Clock;
   logger: Logger;
   /** No browser attached for this long ends the session. */
   idleMs: number;
+  /**
+   * Set for a session restored from the state file: its agent must attach and
+   * say hello within this long, or the session ends (its endpoint is gone).
+   */
+  reattachMs?: number;
   maxPendingRequests: number;
   maxRequestWaitMs: number;
   /** Runs once, synchronously, when the session starts ending. */
@@ -60,6 +68,8 @@ export interface SessionStatus {
 export class Session {
   readonly id: string;
   readonly owner: RelayUser;
+  /** Epoch ms. */
+  readonly createdAt: number;
   endpointUrl: string | undefined;
   readonly #options: SessionOptions;
   readonly #logger: Logger;
@@ -68,6 +78,7 @@ export class Session {
   #browser: Side | undefined;
   #launched: LaunchedAgent | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
+  #reattachTimer: NodeJS.Timeout | undefined;
   #ending: Promise<void> | undefined;
   #droppedTerminalFrames = 0;
   readonly #metrics: SessionMetrics;
@@ -77,6 +88,7 @@ export class Session {
   constructor(options: SessionOptions) {
     this.id = options.id;
     this.owner = { ...options.owner };
+    this.createdAt = options.createdAt;
     this.#options = options;
     this.#logger = options.logger.child({ sessionId: options.id });
     this.#metrics = options.metrics ?? NO_SESSION_METRICS;
@@ -92,8 +104,10 @@ export class Session {
       },
     });
     this.#startIdleTimer();
+    if (options.reattachMs !== undefined) this.#startReattachTimer(options.reattachMs);
   }
 
+  /** True once the session ended, or was released by a relay shutting down: this relay is done with it. */
   get ended(): boolean {
     return this.#ending !== undefined;
   }
@@ -112,6 +126,22 @@ export class Session {
 
   hasBrowser(): boolean {
     return this.#browser !== undefined;
+  }
+
+  /**
+   * Whether ending the session stops an endpoint process the relay owns (one
+   * the local launcher started). False for a restored session and for one of
+   * the external launcher: their endpoints run on their own.
+   */
+  get ownsEndpoint(): boolean {
+    return this.#launched !== undefined && this.#launched.external !== true;
+  }
+
+  /** What the state file keeps of this session. */
+  record(): SessionRecord {
+    const record: SessionRecord = { id: this.id, owner: { ...this.owner }, agentTokenDigest: this.#options.agentTokenDigest, createdAt: this.createdAt };
+    if (this.endpointUrl !== undefined) record.endpointUrl = this.endpointUrl;
+    return record;
   }
 
   /** `agent`/`browser` are true once that side is attached and said hello. */
@@ -153,14 +183,32 @@ export class Session {
   end(code: number = SESSION_ENDED.code, reason: string = SESSION_ENDED.reason): Promise<void> {
     if (this.#ending !== undefined) return this.#ending;
     this.#logger.info({ code }, "session ending");
-    this.#stopIdleTimer();
-    this.#pending.drain();
-    this.#forwardedAt.clear();
-    const closing = [this.#agent?.close(code, reason), this.#browser?.close(code, reason)];
+    const closing = this.#closeSides(code, reason);
     const launched = this.#launched;
-    this.#ending = Promise.all([...closing, launched === undefined ? undefined : stopQuietly(launched, this.#logger)]).then(() => undefined);
+    this.#ending = Promise.all([closing, launched === undefined ? undefined : stopQuietly(launched, this.#logger)]).then(() => undefined);
     this.#options.onEnded(this);
     return this.#ending;
+  }
+
+  /**
+   * Lets go of the session without ending it, for a relay that shuts down and
+   * leaves the session in its state file for the next one: closes both
+   * sockets with `code` (1001, so the agent reconnects), stops the timers and
+   * leaves the endpoint running. `onEnded` is not called. Idempotent.
+   */
+  release(code: number, reason: string): Promise<void> {
+    if (this.#ending !== undefined) return this.#ending;
+    this.#logger.info({ code }, "session released to the next relay");
+    this.#ending = this.#closeSides(code, reason);
+    return this.#ending;
+  }
+
+  #closeSides(code: number, reason: string): Promise<void> {
+    this.#stopIdleTimer();
+    this.#stopReattachTimer();
+    this.#pending.drain();
+    this.#forwardedAt.clear();
+    return Promise.all([this.#agent?.close(code, reason), this.#browser?.close(code, reason)]).then(() => undefined);
   }
 
   #onMessage(side: Side, data: RawData, isBinary: boolean): void {
@@ -202,6 +250,7 @@ export class Session {
     if (side.ready) return side.protocolError("hello was already received");
     if (hello.role !== side.role) return side.protocolError(`this is the ${side.role} socket; hello must have role "${side.role}"`);
     side.ready = true;
+    if (side.role === "agent") this.#stopReattachTimer();
     const other = this.#other(side);
     side.send({ v: PROTOCOL_VERSION, type: "welcome", sessionId: this.id, peer: other?.ready === true });
     if (other?.ready === true) other.send({ v: PROTOCOL_VERSION, type: "peer", state: "connected" });
@@ -313,6 +362,19 @@ export class Session {
   #stopIdleTimer(): void {
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
+  }
+
+  #startReattachTimer(reattachMs: number): void {
+    this.#reattachTimer = setTimeout(() => {
+      this.#logger.info({ reattachMs }, "the restored session's agent did not come back; ending the session");
+      void this.end();
+    }, reattachMs);
+    this.#reattachTimer.unref();
+  }
+
+  #stopReattachTimer(): void {
+    if (this.#reattachTimer !== undefined) clearTimeout(this.#reattachTimer);
+    this.#reattachTimer = undefined;
   }
 }
 

@@ -38,8 +38,19 @@ describe("relay CLI configuration", () => {
       AUTHBRIDGE_LAUNCHER: "external",
       AUTHBRIDGE_ENDPOINT_PORT: "0",
       AUTHBRIDGE_JWKS_CA_FILE: "/tmp/ca.pem",
+      AUTHBRIDGE_RELAY_STATE_FILE: "/var/lib/authbridge/sessions.json",
+      AUTHBRIDGE_RELAY_REATTACH_MS: "90000",
     });
-    expect(result.ok && result.config).toMatchObject({ host: "0.0.0.0", port: 0, allowedOrigins: ["http://127.0.0.1:9000"], launcher: "external", endpointPort: 0, jwksCaFile: "/tmp/ca.pem" });
+    expect(result.ok && result.config).toMatchObject({
+      host: "0.0.0.0",
+      port: 0,
+      allowedOrigins: ["http://127.0.0.1:9000"],
+      launcher: "external",
+      endpointPort: 0,
+      jwksCaFile: "/tmp/ca.pem",
+      stateFile: "/var/lib/authbridge/sessions.json",
+      reattachMs: 90_000,
+    });
   });
 
   it.each([
@@ -48,6 +59,10 @@ describe("relay CLI configuration", () => {
     [{ AUTHBRIDGE_ENDPOINT_PORT: "70000" }, "invalid configuration: AUTHBRIDGE_ENDPOINT_PORT must be a port number 0-65535"],
     [{ AUTHBRIDGE_JWKS_URI: "ftp://x" }, "invalid configuration: AUTHBRIDGE_JWKS_URI must be an http(s) URL"],
     [{ AUTHBRIDGE_CORS_ORIGINS: "http://localhost:5174/path" }, 'invalid configuration: AUTHBRIDGE_CORS_ORIGINS "http://localhost:5174/path" is not an origin like http://host:port'],
+    [{ AUTHBRIDGE_RELAY_REATTACH_MS: "1m" }, "invalid configuration: AUTHBRIDGE_RELAY_REATTACH_MS must be a whole number of milliseconds 1-2147483647"],
+    [{ AUTHBRIDGE_RELAY_REATTACH_MS: "0" }, "invalid configuration: AUTHBRIDGE_RELAY_REATTACH_MS must be a whole number of milliseconds 1-2147483647"],
+    [{ AUTHBRIDGE_RELAY_REATTACH_MS: "2147483648" }, "invalid configuration: AUTHBRIDGE_RELAY_REATTACH_MS must be a whole number of milliseconds 1-2147483647"],
+    [{ AUTHBRIDGE_RELAY_STATE_FILE: "" }, "invalid configuration: AUTHBRIDGE_RELAY_STATE_FILE must be a file path"],
   ])("names the bad key in %o", (change, message) => {
     expect(parseRelayEnv({ ...base, ...change })).toEqual({ ok: false, message });
   });

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AuthbridgeError } from "@authbridge/protocol";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createTicketStore } from "../../src/auth/tickets.js";
 import type { LaunchedAgent, Launcher } from "../../src/index.js";
 import { createSessionStore } from "../../src/sessions/session-store.js";
@@ -8,7 +12,7 @@ import { FakeClock } from "../helpers/relay.js";
 
 const alice = { tid: "t", oid: "alice" };
 
-function storeWith(launcher: Launcher) {
+function storeWith(launcher: Launcher, stateFile?: string) {
   const clock = new FakeClock();
   const tickets = createTicketStore({ clock, ttlMs: 60_000 });
   const store = createSessionStore({
@@ -19,9 +23,16 @@ function storeWith(launcher: Launcher) {
     relayAgentUrl: () => "ws://127.0.0.1:1/ws/agent",
     maxSessionsPerUser: 5,
     sessionIdleMs: 60_000,
+    reattachMs: 60_000,
     launchTimeoutMs: 100,
+    ...(stateFile === undefined ? {} : { stateFile }),
   });
   return { store, tickets };
+}
+
+const stateFileShape = z.object({ sessions: z.array(z.object({ id: z.string() })) });
+function stateFileIds(file: string): string[] {
+  return stateFileShape.parse(JSON.parse(readFileSync(file, "utf8"))).sessions.map((session) => session.id);
 }
 
 async function failure(promise: Promise<unknown>): Promise<AuthbridgeError> {
@@ -70,10 +81,37 @@ describe("session store", () => {
     const stopped: string[] = [];
     const { store } = storeWith({ launch: () => new Promise((resolve) => (finish = resolve)) });
     const opening = store.open(alice);
-    const closing = store.closeAll(1001, "relay shutting down");
+    const closing = store.shutdown(1001, "relay shutting down");
     finish({ stop: () => Promise.resolve(void stopped.push("stopped")), onExit: () => undefined });
     await closing;
     expect(stopped).toEqual(["stopped"]);
     expect((await failure(opening)).code).toBe("LaunchFailed");
+  });
+
+  it("writes only sessions whose endpoint is up, and at shutdown ends one still starting but keeps an external one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "relay-store-"));
+    try {
+      const stateFile = join(dir, "sessions.json");
+      const finishers: ((agent: LaunchedAgent) => void)[] = [];
+      const stopped: string[] = [];
+      const agent = (name: string): LaunchedAgent => ({ external: true, stop: () => Promise.resolve(void stopped.push(name)), onExit: () => undefined });
+      const { store } = storeWith({ launch: () => new Promise((resolve) => finishers.push(resolve)) }, stateFile);
+      const starting = store.open(alice);
+      const opening = store.open(alice);
+      await expect.poll(() => finishers.length).toBe(2);
+      finishers[1]?.(agent("up"));
+      const up = await opening;
+      const ids = (): string[] => stateFileIds(stateFile);
+      expect(ids()).toEqual([up.id]);
+
+      const closing = store.shutdown(1001, "relay shutting down");
+      finishers[0]?.(agent("late"));
+      await closing;
+      expect(stopped).toEqual(["late"]);
+      expect((await failure(starting)).code).toBe("LaunchFailed");
+      expect(ids()).toEqual([up.id]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
