@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { signInThroughPortal, startStack, type Stack } from "@authbridge/cli";
+import { freePort, signInThroughPortal, startStack, type RelayProcess, type Stack } from "@authbridge/cli";
 import type { Page } from "@playwright/test";
 import { activity, curlToken, expect, test, type CurlResult } from "../fixtures.js";
 
@@ -12,8 +12,9 @@ import { activity, curlToken, expect, test, type CurlResult } from "../fixtures.
  *
  * Own stack: a short browser deadline (so "within the deadline" is quick to
  * prove), a fixed endpoint port (so a restarted endpoint comes back where
- * clients expect it), and a TCP proxy between the console and the relay
- * (so the test can cut the console's socket).
+ * clients expect it), a TCP proxy between the console and the relay (so the
+ * test can cut the console's socket), and the relay as its own process with
+ * a state file (so the test can kill it and start it again).
  */
 const REQUEST_TIMEOUT_MS = 6_000;
 /** The endpoint's deadline plus curl, process and scheduling slack on a shared 2-core machine. */
@@ -41,10 +42,17 @@ async function startProxy(): Promise<Proxy> {
   const proxy: Proxy = { port: 0, target: 0, drop: () => 0, close: () => Promise.resolve() };
   const server: Server = createServer((client) => {
     const upstream = connect(proxy.target, "127.0.0.1");
-    for (const socket of [client, upstream]) {
+    for (const [socket, peer] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
       socket.on("error", () => socket.destroy());
+      // Either side gone (a reset included) takes the other with it, as a dead relay's socket would.
+      socket.on("close", () => {
+        sockets.delete(socket);
+        peer.destroy();
+      });
     }
     client.pipe(upstream).pipe(client);
   });
@@ -63,15 +71,6 @@ async function startProxy(): Promise<Proxy> {
       server.close(() => resolve());
     });
   return proxy;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 /** The pid of the process listening on a loopback TCP port (Linux /proc). */
@@ -94,6 +93,7 @@ async function pidListeningOn(port: number): Promise<number | undefined> {
 }
 
 let stack: Stack;
+let relayProcess: RelayProcess;
 let proxy: Proxy;
 let endpointPort: number;
 
@@ -106,7 +106,10 @@ test.beforeAll(async () => {
     logLevel: "warn",
     browserRelayWsUrl: `ws://127.0.0.1:${proxy.port}`,
     endpointEnv: { AUTHBRIDGE_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+    relayProcess: true,
   });
+  if (stack.relayProcess === undefined) throw new Error("the stack has no relay process");
+  relayProcess = stack.relayProcess;
   proxy.target = stack.relay.port;
 });
 
@@ -264,5 +267,33 @@ test("the endpoint process killed: clients retrying get tokens again from the sa
     await expect(page.frameLocator("#console").locator('[data-testid="status"][data-state="ready"]')).toBeVisible({ timeout: 30_000 });
     // A client retrying as az and azure-identity do gets a token from the same URL.
     await expect.poll(async () => (await request(endpointUrl, ARM)).status, { timeout: 30_000, intervals: [500] }).toBe(200);
+  });
+});
+
+test("the relay killed (SIGKILL) and restarted mid-request: answered, and the same session and endpoint serve again", async ({ page }) => {
+  const endpointUrl = await signIn(page);
+  await fault("relay killed and restarted", async () => {
+    expect((await request(endpointUrl, ARM)).status).toBe(200);
+    const endpointPid = await pidListeningOn(endpointPort);
+    const sessionId = await page.locator('[data-testid="session-state"]').getAttribute("data-session-id");
+    stack.emulator.faults.set({ delayMs: 3_000 });
+    const pending = request(endpointUrl, "https://vault.azure.net");
+    await expect(page.frameLocator("#console").locator('[data-testid="requests"] li[data-outcome="pending"]')).toHaveCount(1);
+    await relayProcess.kill("SIGKILL");
+    const cut = await pending;
+    expect([cut.status, errorCode(cut)]).toEqual([503, "RelayUnavailable"]);
+    // While the relay is down: cached audiences are served, others are refused at once.
+    expect((await request(endpointUrl, ARM)).status).toBe(200);
+    const down = await request(endpointUrl, "https://storage.azure.com/");
+    expect([down.status, errorCode(down)]).toEqual([503, "RelayUnavailable"]);
+    stack.emulator.faults.reset();
+
+    await relayProcess.start();
+    // The restarted relay restores the session from its state file; the endpoint's agent and the console come back to it.
+    await expect.poll(async () => (await request(endpointUrl, "https://storage.azure.com/")).status, { timeout: 30_000, intervals: [1_000] }).toBe(200);
+    expect(await pidListeningOn(endpointPort)).toBe(endpointPid);
+    expect(await stack.relay.sessionCount()).toBe(1);
+    await expect(page.locator('[data-testid="session-state"]')).toHaveAttribute("data-session-id", sessionId ?? "");
+    await expect(page.frameLocator("#console").locator('[data-testid="status"]')).toHaveAttribute("data-state", "ready");
   });
 });

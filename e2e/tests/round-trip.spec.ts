@@ -85,13 +85,13 @@ test.describe("the token round trip through the browser", () => {
 });
 
 test("a reloaded portal tab re-attaches to its session and endpoint instead of starting another", async ({ session, stack }) => {
-  const sessions = stack.relay.sessionCount();
+  const sessions = await stack.relay.sessionCount();
   const sessionId = await session.page.locator('[data-testid="session-state"]').getAttribute("data-session-id");
   await session.page.reload();
   await expect(session.page.frameLocator("#console").locator('[data-testid="status"]')).toHaveAttribute("data-state", "ready");
   await expect(session.page.locator('[data-testid="session-state"]')).toHaveAttribute("data-session-id", sessionId ?? "");
   await expect(session.page.locator('[data-testid="endpoint-url"]')).toHaveAttribute("data-url", session.endpointUrl);
-  expect(stack.relay.sessionCount()).toBe(sessions);
+  expect(await stack.relay.sessionCount()).toBe(sessions);
   const result = await curlToken(session.endpointUrl, ARM);
   expect(result.status).toBe(200);
 });

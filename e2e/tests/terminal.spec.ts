@@ -156,7 +156,7 @@ test.describe("the terminal in the console iframe", () => {
       await terminalReady(page);
       await typeLine(page, 'echo "pid:$$"');
       const pid = Number(await printed(page, "pid"));
-      expect(stack.relay.sessionCount()).toBe(1);
+      expect(await stack.relay.sessionCount()).toBe(1);
       const alive = () => {
         try {
           process.kill(pid, 0);

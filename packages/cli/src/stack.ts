@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DEMO_USERS, startEmulator, type Emulator, type EmulatorOptions, type TestUser } from "@authbridge/aad-emulator";
-import { createLocalLauncher, createRelayLogger, startRelay, type Relay, type RelayOptions } from "@authbridge/relay";
+import { createLocalLauncher, createRelayLogger, startRelay, type RelayOptions } from "@authbridge/relay";
 import { pino } from "pino";
+import { createRelayProcess, relaySessionCount, type RelayProcess } from "./relay-process.js";
 import { startStaticAppServer, type StaticAppServer } from "./static-app-server.js";
 
 /** The relay's API audience in the emulator (an app id URI, as on real Entra ID). */
@@ -35,6 +37,11 @@ export interface StackOptions {
   browserRelayWsUrl?: string;
   /** Turn on the endpoints' App Service dialect with a freshly generated secret (`stack.appServiceSecret`). */
   appService?: boolean;
+  /**
+   * Run the relay as its own process (its CLI, local launcher) on a fixed port with a state file,
+   * so a test can kill it and start it again (`stack.relayProcess`). Not with `relay` limits.
+   */
+  relayProcess?: boolean;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -45,9 +52,20 @@ export interface AppInfo {
   origin: string;
 }
 
+/** The relay as tests reach it, in this process or in its own. */
+export interface RelayInfo {
+  url: string;
+  wsUrl: string;
+  port: number;
+  /** Live sessions (from `/metrics` when the relay is a process). */
+  sessionCount(): Promise<number>;
+}
+
 export interface Stack {
   emulator: Emulator;
-  relay: Relay;
+  relay: RelayInfo;
+  /** Set with `relayProcess: true`. */
+  relayProcess?: RelayProcess;
   portal: AppInfo;
   console: AppInfo;
   users: readonly TestUser[];
@@ -103,25 +121,63 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const shellHome = mkdtempSync(join(tmpdir(), "authbridge-shell-home-"));
     closers.push(() => Promise.resolve(rmSync(shellHome, { recursive: true, force: true })));
 
-    const relay = await startRelay({
+    const endpointEnv: Record<string, string> = {
+      AUTHBRIDGE_LOG_LEVEL: logLevel,
+      ...(appServiceSecret === undefined ? {} : { AUTHBRIDGE_APP_SERVICE_SECRET: appServiceSecret }),
+      AUTHBRIDGE_SHELL_HOME: shellHome,
+      ...options.endpointEnv,
+    };
+    const relayCore = {
       auth: { issuer: emulator.issuer, audience: RELAY_AUDIENCE, jwksUri: emulator.jwksUri, tlsCa: emulator.certPem },
       consoleUrl: consoleApp.url,
       allowedOrigins: [consoleApp.origin],
       corsOrigins: [portal.origin],
-      launcher: createLocalLauncher({
-        endpointPort: options.endpointPort ?? 50342,
+    };
+    let relay: RelayInfo;
+    let relayProcess: RelayProcess | undefined;
+    if (options.relayProcess === true) {
+      if (options.relay !== undefined) throw new TypeError("startStack: relay limits cannot be set on a relay process");
+      const stateDir = mkdtempSync(join(tmpdir(), "authbridge-relay-state-"));
+      closers.push(() => Promise.resolve(rmSync(stateDir, { recursive: true, force: true })));
+      const caFile = join(stateDir, "emulator-ca.pem");
+      writeFileSync(caFile, emulator.certPem);
+      const port = await freePort();
+      const started = createRelayProcess({
+        port,
         ...(logFd === 1 ? {} : { outputFd: logFd }),
         env: {
-          AUTHBRIDGE_LOG_LEVEL: logLevel,
-          ...(appServiceSecret === undefined ? {} : { AUTHBRIDGE_APP_SERVICE_SECRET: appServiceSecret }),
-          AUTHBRIDGE_SHELL_HOME: shellHome,
-          ...options.endpointEnv,
+          ...endpointEnv,
+          AUTHBRIDGE_RELAY_PORT: String(port),
+          AUTHBRIDGE_RELAY_STATE_FILE: join(stateDir, "sessions.json"),
+          AUTHBRIDGE_ISSUER: relayCore.auth.issuer,
+          AUTHBRIDGE_AUDIENCE: relayCore.auth.audience,
+          AUTHBRIDGE_JWKS_URI: relayCore.auth.jwksUri,
+          AUTHBRIDGE_JWKS_CA_FILE: caFile,
+          AUTHBRIDGE_CONSOLE_URL: relayCore.consoleUrl,
+          AUTHBRIDGE_ALLOWED_ORIGINS: relayCore.allowedOrigins.join(","),
+          AUTHBRIDGE_CORS_ORIGINS: relayCore.corsOrigins.join(","),
+          AUTHBRIDGE_LAUNCHER: "local",
+          AUTHBRIDGE_ENDPOINT_PORT: String(options.endpointPort ?? 50342),
         },
-      }),
-      logger: createRelayLogger({ level: logLevel, destination: logFd }),
-      ...options.relay,
-    });
-    closers.push(() => relay.close());
+      });
+      closers.push(() => started.stop());
+      await started.start();
+      relayProcess = started;
+      relay = { url: started.url, wsUrl: started.url.replace(/^http/, "ws"), port, sessionCount: () => relaySessionCount(started.url) };
+    } else {
+      const inProcess = await startRelay({
+        ...relayCore,
+        launcher: createLocalLauncher({
+          endpointPort: options.endpointPort ?? 50342,
+          ...(logFd === 1 ? {} : { outputFd: logFd }),
+          env: endpointEnv,
+        }),
+        logger: createRelayLogger({ level: logLevel, destination: logFd }),
+        ...options.relay,
+      });
+      closers.push(() => inProcess.close());
+      relay = { url: inProcess.url, wsUrl: inProcess.wsUrl, port: inProcess.port, sessionCount: () => Promise.resolve(inProcess.sessionCount()) };
+    }
 
     consoleConfig = { portalOrigin: portal.origin };
     portalConfig = {
@@ -139,6 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       emulator,
       relay,
+      ...(relayProcess === undefined ? {} : { relayProcess }),
       portal: { url: portal.url, origin: portal.origin },
       console: { url: consoleApp.url, origin: consoleApp.origin },
       users: DEMO_USERS,
@@ -149,4 +206,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await close();
     throw error;
   }
+}
+
+/** A free loopback port (the OS picks it; it may be taken again before use, which is unlikely on a test machine). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
 }
