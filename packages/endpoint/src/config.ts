@@ -58,6 +58,9 @@ const envSchema = z.object({
   AUTHBRIDGE_APP_SERVICE_SECRET: appServiceSecretSchema.optional(),
 });
 
+/** Every variable `parseConfig` reads. */
+export const ENDPOINT_ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
+
 /**
  * Reads the endpoint's configuration from the environment (and `--host`,
  * `--port`). A failure names the offending key (or flag) in `error.path`.

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
+import { loadConfigFile } from "@authbridge/protocol";
 import { ENV_HELP, parseRelayEnv, type RelayEnvConfig } from "./config/env-config.js";
 import { createExternalLauncher } from "./launchers/external.js";
 import type { Launcher } from "./launchers/launcher.js";
@@ -17,7 +18,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`unknown argument ${JSON.stringify(argv[0])}; see --help\n`);
     return 2;
   }
-  const parsed = parseRelayEnv(process.env);
+  const loaded = loadConfigFile(process.env, (path) => readFileSync(path, "utf8"));
+  if (!loaded.ok) {
+    process.stderr.write(`invalid configuration: ${loaded.message}\nSee --help.\n`);
+    return 2;
+  }
+  const parsed = parseRelayEnv(loaded.config.env, loaded.config);
   if (!parsed.ok) {
     process.stderr.write(`${parsed.message}\nSee --help.\n`);
     return 2;

@@ -2,6 +2,7 @@ import { DEFAULT_ENDPOINT_PORT } from "@authbridge/protocol";
 import { parseArgs } from "node:util";
 import { appServiceSecretSchema, portSchema } from "../config.js";
 import { cloudShellVariables } from "../cloud-shell-env.js";
+import { endpointEnv } from "./config-source.js";
 import { ENV_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 
@@ -19,7 +20,13 @@ export function runEnv(args: string[], io: CliIo): number {
     io.stdout(ENV_HELP);
     return 0;
   }
-  const [key, text] = values.port !== undefined ? ["--port", values.port] : ["AUTHBRIDGE_PORT", io.env.AUTHBRIDGE_PORT];
+  const source = endpointEnv(io);
+  if (!source.ok) {
+    io.stderr(`authbridge-endpoint env: invalid configuration: ${source.message}\n`);
+    return 2;
+  }
+  const { env } = source.value;
+  const [key, text] = values.port !== undefined ? ["--port", values.port] : ["AUTHBRIDGE_PORT", env.AUTHBRIDGE_PORT];
   let port = DEFAULT_ENDPOINT_PORT;
   if (text !== undefined && text !== "") {
     const parsed = portSchema.safeParse(text);
@@ -29,7 +36,7 @@ export function runEnv(args: string[], io: CliIo): number {
     }
     port = parsed.data;
   }
-  const secretText = io.env.AUTHBRIDGE_APP_SERVICE_SECRET;
+  const secretText = env.AUTHBRIDGE_APP_SERVICE_SECRET;
   let secret: string | undefined;
   if (secretText !== undefined && secretText !== "") {
     const parsed = appServiceSecretSchema.safeParse(secretText);

@@ -23,7 +23,8 @@ Options:
   --port PORT   port to bind, 0 for a free one (overrides AUTHBRIDGE_PORT; default ${DEFAULT_ENDPOINT_PORT})
   -h, --help    show this help
 
-Environment:
+Environment (variables left unset are read from the file AUTHBRIDGE_CONFIG_FILE names, if any:
+KEY=value lines, # comment lines, values optionally quoted; only the variables below):
   AUTHBRIDGE_AGENT_TOKEN         required; the one-time agent token (removed from the environment once read)
   AUTHBRIDGE_RELAY_URL           required; ws://…/ws/agent
   AUTHBRIDGE_SESSION_ID          required; the session this endpoint serves

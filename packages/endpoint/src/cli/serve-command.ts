@@ -1,9 +1,9 @@
-import { describeParseError } from "@authbridge/protocol";
 import { parseArgs } from "node:util";
 import { parseConfig } from "../config.js";
 import { parseTerminalConfig } from "../terminal/terminal-config.js";
 import { startEndpoint, type Endpoint } from "../endpoint.js";
 import { createLogger } from "../logger.js";
+import { endpointEnv } from "./config-source.js";
 import { createOrphanWatchdog } from "./orphan-watchdog.js";
 import { SERVE_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
@@ -30,19 +30,19 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
 
-  const parsed = parseConfig(io.env, { host: values.host, port: values.port }, (path) => io.readFile(path));
-  // The agent token must not leak to anything this process spawns later.
+  const source = endpointEnv(io);
+  // The agent token must not leak to anything this process spawns later (`source` holds a copy).
   delete io.env.AUTHBRIDGE_AGENT_TOKEN;
-  if (!parsed.ok) {
-    io.stderr(`authbridge-endpoint serve: invalid configuration: ${describeParseError(parsed.error)}\n`);
+  const invalid = (message: string): number => {
+    io.stderr(`authbridge-endpoint serve: invalid configuration: ${message}\n`);
     return 2;
-  }
+  };
+  if (!source.ok) return invalid(source.message);
+  const parsed = parseConfig(source.value.env, { host: values.host, port: values.port }, (path) => io.readFile(path));
+  if (!parsed.ok) return invalid(source.value.describe(parsed.error));
   const config = parsed.value;
-  const terminalConfig = parseTerminalConfig(io.env);
-  if (!terminalConfig.ok) {
-    io.stderr(`authbridge-endpoint serve: invalid configuration: ${describeParseError(terminalConfig.error)}\n`);
-    return 2;
-  }
+  const terminalConfig = parseTerminalConfig(source.value.env);
+  if (!terminalConfig.ok) return invalid(source.value.describe(terminalConfig.error));
   const terminal = terminalConfig.value;
   const logger = createLogger({ level: config.logLevel, ...(io.logDestination === undefined ? {} : { destination: io.logDestination }) });
 

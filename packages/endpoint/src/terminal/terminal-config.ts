@@ -16,6 +16,9 @@ export interface TerminalConfig {
 
 export const DEFAULT_TERMINAL_GRACE_MS = 60_000;
 
+/** Every variable `parseTerminalConfig` reads. */
+export const TERMINAL_ENV_KEYS = ["AUTHBRIDGE_TERMINAL", "AUTHBRIDGE_TERMINAL_GRACE_MS", "AUTHBRIDGE_SHELL", "AUTHBRIDGE_SHELL_CWD", "AUTHBRIDGE_SHELL_HOME"] as const;
+
 /** Reads the terminal's settings from the environment; a failure names the variable. */
 export function parseTerminalConfig(env: Readonly<Record<string, string | undefined>>): ParseResult<TerminalConfig> {
   const enabledText = env["AUTHBRIDGE_TERMINAL"] ?? "";

@@ -20,7 +20,7 @@ function listeningPort(message: unknown): number {
   return Number(new URL(message.url).port);
 }
 
-function fakeIo(env: Record<string, string | undefined> = {}, options: { ipc?: boolean } = {}): FakeIo {
+function fakeIo(env: Record<string, string | undefined> = {}, options: { ipc?: boolean; files?: Record<string, string> } = {}): FakeIo {
   const listeners = new Map<Signal, Set<() => void>>();
   const io: FakeIo = {
     env,
@@ -30,8 +30,10 @@ function fakeIo(env: Record<string, string | undefined> = {}, options: { ipc?: b
     logs: [],
     stdout: (text) => void io.out.push(text),
     stderr: (text) => void io.err.push(text),
-    readFile: () => {
-      throw new Error("ENOENT");
+    readFile: (path) => {
+      const text = options.files?.[path];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
+      return text;
     },
     send: options.ipc === false ? undefined : (message) => void io.sent.push(message),
     onSignal(signal, listener) {
@@ -56,6 +58,16 @@ describe("cli", () => {
       expect(io.out.join("")).toBe(
         "export MSI_ENDPOINT=http://localhost:50342/oauth2/token\nexport ACC_CLOUD=authbridge\nexport AZUREPS_HOST_ENVIRONMENT=cloud-shell/1.0\n",
       );
+    });
+
+    it("reads AUTHBRIDGE_PORT and the App Service secret from AUTHBRIDGE_CONFIG_FILE too", async () => {
+      const io = fakeIo({ AUTHBRIDGE_CONFIG_FILE: "/etc/authbridge.env" }, { files: { "/etc/authbridge.env": "AUTHBRIDGE_PORT=7100\nAUTHBRIDGE_APP_SERVICE_SECRET=0123456789abcdef-secret\n" } });
+      expect(await main(["env"], io)).toBe(0);
+      expect(io.out.join("")).toContain("export MSI_ENDPOINT=http://localhost:7100/oauth2/token\n");
+      expect(io.out.join("")).toContain("export IDENTITY_HEADER=0123456789abcdef-secret\n");
+      const missing = fakeIo({ AUTHBRIDGE_CONFIG_FILE: "/nope.env" });
+      expect(await main(["env"], missing)).toBe(2);
+      expect(missing.err.join("")).toBe("authbridge-endpoint env: invalid configuration: AUTHBRIDGE_CONFIG_FILE: cannot read /nope.env (ENOENT)\n");
     });
 
     it("uses --port, else AUTHBRIDGE_PORT", async () => {
@@ -146,6 +158,35 @@ describe("cli", () => {
       expect(await main(["serve"], io)).toBe(2);
       expect(io.err.join("")).toBe("authbridge-endpoint serve: invalid configuration: AUTHBRIDGE_PORT: must be an integer from 0 to 65535\n");
       expect("AUTHBRIDGE_AGENT_TOKEN" in io.env).toBe(false);
+    });
+
+    it.each([
+      ["a bad value, naming the key and the file", "AUTHBRIDGE_PORT=http\n", "AUTHBRIDGE_PORT (set in /etc/authbridge.env): must be an integer from 0 to 65535"],
+      ["a bad terminal value", "AUTHBRIDGE_TERMINAL=maybe\n", 'AUTHBRIDGE_TERMINAL (set in /etc/authbridge.env): must be "on" or "off"'],
+      ["a key the endpoint does not know (a typo)", "AUTHBRIDGE_PROT=1\n", "AUTHBRIDGE_PROT (set in /etc/authbridge.env): is not an endpoint setting"],
+      ["a line that is not KEY=value", "oops\n", "AUTHBRIDGE_CONFIG_FILE: /etc/authbridge.env line 1: is not KEY=value"],
+    ])("refuses AUTHBRIDGE_CONFIG_FILE with %s", async (_name, text, message) => {
+      const io = fakeIo(
+        { AUTHBRIDGE_AGENT_TOKEN: "secret", AUTHBRIDGE_RELAY_URL: "ws://127.0.0.1:1/ws/agent", AUTHBRIDGE_SESSION_ID: "s", AUTHBRIDGE_CONFIG_FILE: "/etc/authbridge.env" },
+        { files: { "/etc/authbridge.env": text } },
+      );
+      expect(await main(["serve"], io)).toBe(2);
+      expect(io.err.join("")).toBe(`authbridge-endpoint serve: invalid configuration: ${message}\n`);
+      expect("AUTHBRIDGE_AGENT_TOKEN" in io.env).toBe(false);
+    });
+
+    it("takes the settings the environment leaves unset from AUTHBRIDGE_CONFIG_FILE (the agent token included), the environment winning", async () => {
+      const fake = await relay();
+      const file = ["# authbridge endpoint", `AUTHBRIDGE_RELAY_URL="${fake.url}"`, "export AUTHBRIDGE_AGENT_TOKEN='agent-from-file'", "AUTHBRIDGE_SESSION_ID=session-1", "AUTHBRIDGE_PORT=99999", ""].join("\n");
+      const io = fakeIo({ AUTHBRIDGE_CONFIG_FILE: "/etc/authbridge.env", AUTHBRIDGE_PORT: "0" }, { files: { "/etc/authbridge.env": file } });
+      const exit = main(["serve"], io);
+      await expect.poll(() => io.sent.length).toBe(1);
+      expect(listeningPort(io.sent[0])).toBeGreaterThan(0);
+      await expect.poll(() => fake.handshakes.length).toBe(1);
+      expect(fake.handshakes[0]?.authorization).toBe("Bearer agent-from-file");
+      fake.endSession();
+      expect(await exit).toBe(0);
+      expect(io.logs.join("")).not.toContain("agent-from-file");
     });
 
     it("announces listening over IPC, serves, and exits 0 when the relay ends the session", async () => {

@@ -42,6 +42,8 @@ const originList = z.string().transform((text, ctx) => {
   return origins;
 });
 
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 /** The relay CLI's environment. */
 const relayEnv = z.object({
   AUTHBRIDGE_RELAY_HOST: z.string().min(1).default("127.0.0.1"),
@@ -53,11 +55,11 @@ const relayEnv = z.object({
   AUTHBRIDGE_CONSOLE_URL: httpUrl,
   AUTHBRIDGE_ALLOWED_ORIGINS: originList.optional(),
   AUTHBRIDGE_CORS_ORIGINS: originList,
-  AUTHBRIDGE_LAUNCHER: z.enum(["local", "external"]).default("local"),
+  AUTHBRIDGE_LAUNCHER: z.enum(["local", "external"], { error: "must be local or external" }).default("local"),
   AUTHBRIDGE_ENDPOINT_PORT: port(DEFAULT_ENDPOINT_PORT),
   AUTHBRIDGE_RELAY_STATE_FILE: z.string().min(1, "must be a file path").optional(),
   AUTHBRIDGE_RELAY_REATTACH_MS: milliseconds.optional(),
-  AUTHBRIDGE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  AUTHBRIDGE_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
 export interface RelayEnvConfig {
@@ -80,14 +82,26 @@ export interface RelayEnvConfig {
 
 export type EnvConfigResult = { ok: true; config: RelayEnvConfig } | { ok: false; message: string };
 
-/** Reads the relay's configuration from `env`; a failure names the variable at fault. */
-export function parseRelayEnv(env: Record<string, string | undefined>): EnvConfigResult {
+/** Where values came from when a configuration file was merged in (see `loadConfigFile`). */
+export interface ConfigSource {
+  file?: string;
+  fromFile: ReadonlySet<string>;
+}
+
+/**
+ * Reads the relay's configuration from `env`; a failure names the variable at
+ * fault, and the file when the value came from `AUTHBRIDGE_CONFIG_FILE`.
+ */
+export function parseRelayEnv(env: Record<string, string | undefined>, source: ConfigSource = { fromFile: new Set() }): EnvConfigResult {
+  const where = (key: string): string => (source.file !== undefined && source.fromFile.has(key) ? `${key} (set in ${source.file})` : key);
+  const unknown = [...source.fromFile].find((key) => !Object.hasOwn(relayEnv.shape, key));
+  if (unknown !== undefined) return { ok: false, message: `invalid configuration: ${where(unknown)} is not a relay setting` };
   const parsed = relayEnv.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.map(String).join(".") ?? "";
     const reason = issue === undefined ? "is invalid" : issue.code === "invalid_type" && env[key] === undefined ? "is required" : issue.message;
-    return { ok: false, message: `invalid configuration: ${key} ${reason}` };
+    return { ok: false, message: `invalid configuration: ${where(key)} ${reason}` };
   }
   const e = parsed.data;
   const config: RelayEnvConfig = {
@@ -112,7 +126,9 @@ export function parseRelayEnv(env: Record<string, string | undefined>): EnvConfi
 
 export const ENV_HELP = `Usage: node dist/cli.js [--help]
 
-Starts the authbridge relay, configured from the environment:
+Starts the authbridge relay, configured from the environment (and, for the
+variables the environment leaves unset, from the file AUTHBRIDGE_CONFIG_FILE
+names: KEY=value lines, # comment lines, values optionally quoted):
 
   AUTHBRIDGE_ISSUER            expected "iss" of user tokens (required)
   AUTHBRIDGE_AUDIENCE          expected "aud": the relay's API audience (required)

@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnCli, type Spawned } from "../../../../test-support/spawned.js";
@@ -18,10 +20,21 @@ const ENV = {
 };
 
 let running: Spawned | undefined;
+const dirs: string[] = [];
 afterEach(() => {
   if (running?.child.exitCode === null) running.child.kill("SIGKILL");
   running = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Writes `text` to a fresh configuration file and returns its path. */
+function configFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "relay-config-"));
+  dirs.push(dir);
+  const path = join(dir, "relay.env");
+  writeFileSync(path, text);
+  return path;
+}
 
 describe("the relay process", () => {
   it("is built (the unit suite runs after `pnpm build`)", () => {
@@ -59,5 +72,34 @@ describe("the relay process", () => {
     expect(ms).toBeLessThan(5_000);
     expect(running.output()).toMatch(/"signal":"SIGTERM".*"msg":"shutting down"/);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it("reads unset variables from AUTHBRIDGE_CONFIG_FILE; the environment wins over the file", async () => {
+    const { AUTHBRIDGE_RELAY_PORT: _port, ...settings } = ENV;
+    const lines = Object.entries(settings).map(([key, value]) => `export ${key}="${value}"`);
+    // An unusable port in the file: the relay only starts if the environment's 0 wins.
+    const path = configFile(["# the relay's settings", ...lines, "AUTHBRIDGE_RELAY_PORT=99999", ""].join("\n"));
+    running = spawnCli(CLI, [], { AUTHBRIDGE_CONFIG_FILE: path, AUTHBRIDGE_RELAY_PORT: "0" });
+    const line = await running.waitFor(/"url":"http:\/\/127\.0\.0\.1:\d+"/);
+    expect((await fetch(`${line.slice('"url":"'.length, -1)}/healthz`)).status).toBe(200);
+    running.child.kill("SIGTERM");
+    expect((await running.exited(5_000)).code).toBe(0);
+  });
+
+  it.each([
+    ["a bad value, naming the key and the file", "AUTHBRIDGE_LOG_LEVEL=loud", (path: string) => `invalid configuration: AUTHBRIDGE_LOG_LEVEL (set in ${path}) must be one of`],
+    ["a key the relay does not know (a typo)", "AUTHBRIDGE_RELAY_PROT=8090", (path: string) => `invalid configuration: AUTHBRIDGE_RELAY_PROT (set in ${path}) is not a relay setting`],
+    ["a line that is not KEY=value", "just words", (path: string) => `invalid configuration: AUTHBRIDGE_CONFIG_FILE: ${path} line 1: is not KEY=value`],
+  ])("refuses a configuration file with %s, exit 2", async (_name, text, expected) => {
+    const path = configFile(`${text}\n`);
+    running = spawnCli(CLI, [], { ...ENV, AUTHBRIDGE_LOG_LEVEL: "", AUTHBRIDGE_CONFIG_FILE: path });
+    expect((await running.exited()).code).toBe(2);
+    expect(running.output()).toContain(expected(path));
+  });
+
+  it("refuses a configuration file it cannot read, naming the variable", async () => {
+    running = spawnCli(CLI, [], { ...ENV, AUTHBRIDGE_CONFIG_FILE: "/nonexistent/relay.env" });
+    expect((await running.exited()).code).toBe(2);
+    expect(running.output()).toContain("invalid configuration: AUTHBRIDGE_CONFIG_FILE: cannot read /nonexistent/relay.env (ENOENT)");
   });
 });
