@@ -22,10 +22,15 @@ export function createInFlight(): InFlight {
     if (responses.size === 0) for (const wake of [...waiters]) wake();
   }
 
+  // One listener shared by every response (no closure per request).
+  function onClose(this: ServerResponse): void {
+    done(this);
+  }
+
   return {
     track(res) {
       responses.add(res);
-      res.once("close", () => done(res));
+      res.once("close", onClose);
     },
     get count() {
       return responses.size;

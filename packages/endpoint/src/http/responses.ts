@@ -51,15 +51,13 @@ export interface SendOptions {
 /** Writes a JSON response unless the client has gone. */
 export function sendJson(res: ServerResponse, status: number, body: string, options: SendOptions = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.statusCode = status;
-  res.setHeader("content-type", JSON_CONTENT_TYPE);
-  res.setHeader("content-length", Buffer.byteLength(body));
-  res.setHeader("cache-control", "no-store");
-  if (options.headers !== undefined) for (const [name, value] of Object.entries(options.headers)) res.setHeader(name, value);
+  // One writeHead with every header (cheaper on the hot path than a setHeader each); headers set earlier still apply.
+  const headers: Record<string, string | number> = { "content-type": JSON_CONTENT_TYPE, "content-length": Buffer.byteLength(body), "cache-control": "no-store", ...options.headers };
   if (options.close === true) {
-    res.setHeader("connection", "close");
+    headers.connection = "close";
     res.shouldKeepAlive = false;
   }
+  res.writeHead(status, headers);
   res.end(body);
 }
 
