@@ -23,8 +23,10 @@ export {
 export { CONFIG_FILE_VARIABLE, loadConfigFile, parseConfigFile, type LoadedConfig } from "./config-file.js";
 export { AuthbridgeError, ERRORS, errorBody, isErrorCode, statusForCode, type ErrorBody, type ErrorCode } from "./errors.js";
 export { describeParseError, parseFailure, type ParseError, type ParseResult } from "./result.js";
-export { parseJsonWith, parseWith, type Token, type WireError } from "./schema.js";
+export { parseJsonChecked, parseJsonWith, parseWith, type Checked, type Token, type WireError } from "./schema.js";
 export {
+  checkAgentFrameText,
+  checkBrowserFrameText,
   encodeFrame,
   parseAgentFrameText,
   parseBrowserFrameText,

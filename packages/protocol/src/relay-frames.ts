@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_FRAME_BYTES } from "./constants.js";
 import type { ParseResult } from "./result.js";
-import { epochMs, errorCode, errorMessage, parseJsonWith, parseWith, requestId, resource, token, version, wireError } from "./schema.js";
+import { epochMs, errorCode, errorMessage, parseJsonChecked, parseJsonWith, parseWith, requestId, resource, token, version, wireError, type Checked } from "./schema.js";
 
 /** Sent by each side once its socket is open. */
 export const helloFrame = z.object({
@@ -84,6 +84,13 @@ export function parseAgentFrameText(text: string): ParseResult<AgentFrame> {
 }
 export function parseBrowserFrameText(text: string): ParseResult<BrowserFrame> {
   return parseJsonWith(browserFrame, text, MAX_FRAME_BYTES);
+}
+/** For the relay, which forwards a frame's own text when the parser dropped nothing from it. */
+export function checkAgentFrameText(text: string): ParseResult<Checked<AgentFrame>> {
+  return parseJsonChecked(agentFrame, text, MAX_FRAME_BYTES);
+}
+export function checkBrowserFrameText(text: string): ParseResult<Checked<BrowserFrame>> {
+  return parseJsonChecked(browserFrame, text, MAX_FRAME_BYTES);
 }
 
 /** Serialises a frame; the single place frames are turned into text. */

@@ -48,12 +48,45 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<
 
 /** Parses a JSON text of at most `maxBytes` UTF-16 code units, then applies `schema`. */
 export function parseJsonWith<T>(schema: z.ZodType<T>, text: string, maxBytes: number): ParseResult<T> {
+  const data = parseJsonText(text, maxBytes);
+  return data.ok ? parseWith(schema, data.value) : data;
+}
+
+/** A value that passed its schema, and whether its text held nothing more (so the text can stand for it). */
+export interface Checked<T> {
+  value: T;
+  /** True when the schema dropped no field of the text: re-encoding `value` would say exactly what the text says. */
+  verbatim: boolean;
+}
+
+/** `parseJsonWith`, also saying whether the text held fields the schema dropped. */
+export function parseJsonChecked<T>(schema: z.ZodType<T>, text: string, maxBytes: number): ParseResult<Checked<T>> {
+  const data = parseJsonText(text, maxBytes);
+  if (!data.ok) return data;
+  const parsed = parseWith(schema, data.value);
+  return parsed.ok ? { ok: true, value: { value: parsed.value, verbatim: sameFields(data.value, parsed.value) } } : parsed;
+}
+
+function parseJsonText(text: string, maxBytes: number): ParseResult<unknown> {
   if (text.length > maxBytes) return parseFailure("", `message larger than ${maxBytes} bytes`);
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return parseFailure("", "not valid JSON");
   }
-  return parseWith(schema, data);
+}
+
+/**
+ * Whether `parsed` (a schema's output for `raw`) kept every field of `raw`.
+ * The schemas only strip unknown keys (no transforms or defaults), so equal
+ * key counts at every level mean equal values.
+ */
+function sameFields(raw: unknown, parsed: unknown): boolean {
+  if (typeof parsed !== "object" || parsed === null) return true;
+  if (typeof raw !== "object" || raw === null) return false;
+  const rawRecord = raw as Record<string, unknown>;
+  const parsedRecord = parsed as Record<string, unknown>;
+  const keys = Object.keys(parsedRecord);
+  if (keys.length !== Object.keys(rawRecord).length) return false;
+  return keys.every((key) => sameFields(rawRecord[key], parsedRecord[key]));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeFrame, parseAgentFrameText, parseBrowserFrameText, parseRelayFrame, parseRelayFrameText } from "../src/index.js";
+import { checkAgentFrameText, checkBrowserFrameText, encodeFrame, parseAgentFrameText, parseBrowserFrameText, parseRelayFrame, parseRelayFrameText } from "../src/index.js";
 
 const request = { v: 1, type: "token.request", id: "req_1", resource: "https://management.azure.com/", deadline: 1_700_000_000_000 } as const;
 const okResponse = {
@@ -57,5 +57,23 @@ describe("relay frames", () => {
 
   it.each([null, undefined, 42, "hello", true])("rejects the non-object %p", (input) => {
     expect(parseRelayFrame(input).ok).toBe(false);
+  });
+
+  it("says a frame is verbatim only when the parser dropped nothing from it, at any depth", () => {
+    expect(checkAgentFrameText(JSON.stringify(request))).toEqual({ ok: true, value: { value: request, verbatim: true } });
+    expect(checkBrowserFrameText(` ${JSON.stringify(okResponse)}\n`)).toEqual({ ok: true, value: { value: okResponse, verbatim: true } });
+    const withNotBefore = { ...okResponse, token: { ...okResponse.token, notBefore: 1_700_000_000 } };
+    expect(checkBrowserFrameText(JSON.stringify(withNotBefore))).toMatchObject({ ok: true, value: { verbatim: true } });
+    for (const padded of [
+      { ...request, extra: 1 },
+      { ...okResponse, token: { ...okResponse.token, refreshToken: "r" } },
+      { v: 1, type: "token.response", id: "req_1", ok: false, error: { code: "Denied", message: "no" }, token: okResponse.token },
+      { v: 1, type: "token.response", id: "req_1", ok: false, error: { code: "Denied", message: "no", stack: "…" } },
+    ]) {
+      const checked = padded.type === "token.request" ? checkAgentFrameText(JSON.stringify(padded)) : checkBrowserFrameText(JSON.stringify(padded));
+      expect(checked, JSON.stringify(padded)).toMatchObject({ ok: true, value: { verbatim: false } });
+    }
+    expect(checkBrowserFrameText("{").ok).toBe(false);
+    expect(checkAgentFrameText(JSON.stringify(okResponse)).ok).toBe(false);
   });
 });

@@ -30,6 +30,11 @@ export class Side {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(encodeFrame(frame));
   }
 
+  /** Sends a frame's text that has passed the parser (see `forwardable` in session.ts). */
+  sendValidated(text: string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+  }
+
   /** Sends a terminal (binary) frame. */
   sendBinary(bytes: Uint8Array): void {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(bytes, { binary: true });

@@ -229,6 +229,29 @@ describe("hostile frames", () => {
     }),
   );
 
+  it("strips an unknown field inside the token of a success response, and forwards a clean frame as it was sent", () =>
+    figures.run(async () => {
+      const r = await relay();
+      const { agent, browser } = await paired(r);
+      const raw: string[] = [];
+      agent.ws.on("message", (data: Buffer) => raw.push(data.toString("utf8")));
+      agent.send(request("extra"));
+      await browser.next();
+      const padded = okResponse("extra");
+      browser.send({ ...padded, token: { ...padded.token, refreshToken: "smuggled-refresh-token" } });
+      expect(await agent.next()).toEqual(okResponse("extra"));
+      agent.send(request("clean"));
+      await browser.next();
+      // Key order and spacing of the browser's own text survive: the relay forwards it unchanged.
+      const clean = `{ "type": "token.response", "v": 1, "ok": true, "id": "clean", "token": ${JSON.stringify(okResponse("clean").token)} }`;
+      browser.send(clean);
+      await agent.next();
+      expect(raw).toHaveLength(2);
+      expect(raw[0]).not.toContain("smuggled-refresh-token");
+      expect(raw[1]).toBe(clean);
+    }),
+  );
+
   it("an agent cannot impersonate the browser: its token.response is refused and the browser sees nothing", () =>
     figures.run(async () => {
       const r = await relay();
