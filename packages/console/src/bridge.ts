@@ -223,7 +223,7 @@ export function createConsoleBridge(deps: ConsoleBridgeDeps): ConsoleBridge {
         Math.max(0, frame.deadline - startedAt + 1),
       ),
     );
-    changed();
+    // Ask the portal first: redrawing the request list is not on the token's path.
     deps.postMessage(
       {
         channel: POST_MESSAGE_CHANNEL,
@@ -235,6 +235,7 @@ export function createConsoleBridge(deps: ConsoleBridgeDeps): ConsoleBridge {
       },
       deps.portalOrigin,
     );
+    changed();
   }
 
   function onTokenResponse(message: TokenResponseMessage): void {
