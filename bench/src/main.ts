@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   }
   if (run.has("round-trip")) {
     log("cold round trip and stampede through headless Chromium…");
-    rows.push(...(await roundTrip({ requests: 200, warmup: 10, stampede: 100 })).rows);
+    rows.push(...(await roundTrip({ requests: 200, warmup: 10, audiences: 5, stampede: 100 })).rows);
   }
   if (run.has("relay")) {
     log("relay forwarding vs a raw ws forwarder…");

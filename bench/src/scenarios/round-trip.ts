@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, signInThroughPortal, startStack, type Stack } from "@authbridge/cli";
+import { launchChromium, signInThroughPortal, startStack, type Stack, type StackOptions } from "@authbridge/cli";
 import { z } from "zod";
 import { percentiles, round, type Percentiles } from "../stats.js";
 import { verdict, type Row } from "../table.js";
@@ -8,6 +8,13 @@ export interface RoundTripOptions {
   /** Uncached requests measured (after `warmup` unmeasured ones). */
   requests: number;
   warmup: number;
+  /**
+   * Distinct audiences the requests cycle through. Their tokens are issued for
+   * `SHORT_TOKEN_LIFETIME_SEC`, inside both caches' renewal margin, so neither
+   * the endpoint nor MSAL can serve one: each request is a full round trip,
+   * while MSAL's cache stays the size a real session's is.
+   */
+  audiences: number;
   /** Concurrent requests for one uncached audience. */
   stampede: number;
 }
@@ -44,10 +51,12 @@ export interface RoundTripResult {
 const tokenJson = z.object({ access_token: z.string() });
 
 /**
- * Distinct audiences, each allowlisted by AUTHBRIDGE_ALLOWLIST_EXTRA: every
- * one misses both the endpoint's cache and MSAL's, so each request makes one
- * full browser round trip and exactly one refresh-token grant at the emulator.
+ * Below the endpoint's cache skew (300 s) and MSAL's renewal offset (300 s):
+ * a token this short-lived is never served from either cache.
  */
+export const SHORT_TOKEN_LIFETIME_SEC = 120;
+
+/** Distinct audiences, each allowlisted by AUTHBRIDGE_ALLOWLIST_EXTRA. */
 export function benchAudiences(count: number, prefix: string): string[] {
   return Array.from({ length: count }, (_, i) => `https://${prefix}-${i}.bench.invalid/`);
 }
@@ -66,8 +75,12 @@ function activityFor(page: Page, resource: string) {
   return page.locator('[data-testid="activity"] li').filter({ hasText: resource });
 }
 
+/** The duration of the portal's newest activity entry, which must be for `resource` (requests run one at a time). */
 async function portalDuration(page: Page, resource: string): Promise<number> {
-  const text = (await activityFor(page, resource).locator(".duration").textContent({ timeout: 5_000 })) ?? "";
+  const newest = page.locator('[data-testid="activity"] li').last();
+  const shown = (await newest.locator(".resource").textContent({ timeout: 5_000 })) ?? "";
+  if (shown !== resource) throw new Error(`the portal's newest activity is for ${shown}, not ${resource}`);
+  const text = (await newest.locator(".duration").textContent({ timeout: 5_000 })) ?? "";
   const ms = Number.parseInt(text, 10);
   if (!Number.isFinite(ms)) throw new Error("the portal's activity list shows no duration");
   return ms;
@@ -80,7 +93,8 @@ async function coldSample(stack: Stack, page: Page, endpointUrl: string, resourc
   const totalMs = performance.now() - started;
   const after = stack.emulator.stats();
   if (status !== 200) throw new Error(`uncached request answered HTTP ${status}`);
-  if (after.tokensIssued[resource] !== 1 || after.tokenRequests - before.tokenRequests !== 1) throw new Error("an uncached request did not make exactly one emulator token request");
+  const issued = (after.tokensIssued[resource] ?? 0) - (before.tokensIssued[resource] ?? 0);
+  if (issued !== 1 || after.tokenRequests - before.tokenRequests !== 1) throw new Error("an uncached request did not make exactly one emulator token request");
   return { totalMs, emulatorMs: after.tokenHandlingMs - before.tokenHandlingMs, portalMs: await portalDuration(page, resource) };
 }
 
@@ -110,8 +124,8 @@ export interface SignedInStack {
 }
 
 /** The whole stack on free ports, headless Chromium signed in through the portal, the audiences allowlisted. */
-export async function signedInStack(audiences: readonly string[]): Promise<SignedInStack> {
-  const stack = await startStack({ endpointPort: 0, logLevel: "warn", endpointEnv: { AUTHBRIDGE_ALLOWLIST_EXTRA: audiences.join(",") } });
+export async function signedInStack(audiences: readonly string[], emulator: StackOptions["emulator"] = {}): Promise<SignedInStack> {
+  const stack = await startStack({ endpointPort: 0, logLevel: "warn", emulator, endpointEnv: { AUTHBRIDGE_ALLOWLIST_EXTRA: audiences.join(",") } });
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
@@ -135,14 +149,14 @@ export async function signedInStack(audiences: readonly string[]): Promise<Signe
  * stats) is subtracted to give the bridge's overhead. Then the stampede.
  */
 export async function roundTrip(options: RoundTripOptions): Promise<RoundTripResult> {
-  const audiences = benchAudiences(options.warmup + options.requests, "cold");
+  const audiences = benchAudiences(options.audiences, "cold");
   const stampedeAudience = benchAudiences(1, "stampede")[0] ?? "";
-  const signedIn = await signedInStack([...audiences, stampedeAudience]);
+  const signedIn = await signedInStack([...audiences, stampedeAudience], { accessTokenLifetimeSec: SHORT_TOKEN_LIFETIME_SEC });
   try {
     const { stack, page, endpointUrl } = signedIn;
     const samples: ColdSample[] = [];
-    for (const [i, audience] of audiences.entries()) {
-      const sample = await coldSample(stack, page, endpointUrl, audience);
+    for (let i = 0; i < options.warmup + options.requests; i++) {
+      const sample = await coldSample(stack, page, endpointUrl, audiences[i % audiences.length] ?? "");
       if (i >= options.warmup) samples.push(sample);
     }
     const stampeded = await stampede(stack, page, endpointUrl, stampedeAudience, options.stampede);
