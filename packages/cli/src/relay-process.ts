@@ -31,12 +31,12 @@ export function createRelayProcess(options: RelayProcessOptions): RelayProcess {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
-  async function waitUntilReady(process: ChildProcess, gone: Promise<void>): Promise<void> {
+  async function waitUntilReady(started: ChildProcess, gone: Promise<void>): Promise<void> {
     const deadline = Date.now() + START_TIMEOUT_MS;
     let running = true;
     void gone.then(() => (running = false));
     while (Date.now() < deadline) {
-      if (!running) throw new Error(`the relay process exited with ${String(process.exitCode ?? process.signalCode)} before it was ready`);
+      if (!running) throw new Error(`the relay process exited with ${String(started.exitCode ?? started.signalCode)} before it was ready`);
       const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
         (response) => response.status === 200,
         () => false,
@@ -44,7 +44,7 @@ export function createRelayProcess(options: RelayProcessOptions): RelayProcess {
       if (ready) return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    process.kill("SIGKILL");
+    started.kill("SIGKILL");
     throw new Error(`the relay process was not ready within ${START_TIMEOUT_MS} ms`);
   }
 
