@@ -1,4 +1,4 @@
-import { readdir, readFile, readlink } from "node:fs/promises";
+import { readdir, readFile, readlink, rm } from "node:fs/promises";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { freePort, signInThroughPortal, startStack, type RelayProcess, type Stack } from "@authbridge/cli";
 import type { Page } from "@playwright/test";
@@ -295,5 +295,27 @@ test("the relay killed (SIGKILL) and restarted mid-request: answered, and the sa
     expect(await stack.relay.sessionCount()).toBe(1);
     await expect(page.locator('[data-testid="session-state"]')).toHaveAttribute("data-session-id", sessionId ?? "");
     await expect(page.frameLocator("#console").locator('[data-testid="status"]')).toHaveAttribute("data-state", "ready");
+  });
+});
+
+test("the relay killed and restarted without its state: the endpoint lets the port go, and a new session serves on it", async ({ page }) => {
+  const endpointUrl = await signIn(page);
+  await fault("relay killed, restarted with its state lost", async () => {
+    expect((await request(endpointUrl, ARM)).status).toBe(200);
+    const endpointPid = await pidListeningOn(endpointPort);
+    await relayProcess.kill("SIGKILL");
+    if (relayProcess.stateFile === undefined) throw new Error("the relay process has no state file");
+    await rm(relayProcess.stateFile, { force: true });
+    await relayProcess.start();
+    // The restarted relay refuses the old agent (401): the endpoint exits at once instead of holding the port.
+    await expect.poll(() => pidListeningOn(endpointPort), { timeout: 20_000 }).toBeUndefined();
+    const gone = await request(endpointUrl, ARM);
+    expect(gone.status).toBe(0);
+    // The portal finds its session gone; the user starts a new one, which gets the same port.
+    await expect(page.locator('[data-testid="session-state"]')).toHaveAttribute("data-state", "ended", { timeout: 30_000 });
+    await page.locator("#start-session").click();
+    await expect(page.frameLocator("#console").locator('[data-testid="status"][data-state="ready"]')).toBeVisible({ timeout: 30_000 });
+    await expect.poll(async () => (await request(endpointUrl, ARM)).status, { timeout: 30_000, intervals: [500] }).toBe(200);
+    expect(await pidListeningOn(endpointPort)).not.toBe(endpointPid);
   });
 });

@@ -16,6 +16,8 @@ export interface RelayProcessOptions {
 /** The relay CLI as its own OS process, so a test can kill it (SIGKILL included) and start it again. */
 export interface RelayProcess {
   readonly url: string;
+  /** AUTHBRIDGE_RELAY_STATE_FILE, when the process has one. */
+  readonly stateFile: string | undefined;
   readonly pid: number | undefined;
   /** Starts the process; resolves once `/readyz` answers 200. */
   start(): Promise<void>;
@@ -50,6 +52,7 @@ export function createRelayProcess(options: RelayProcessOptions): RelayProcess {
 
   const relay: RelayProcess = {
     url,
+    stateFile: options.env.AUTHBRIDGE_RELAY_STATE_FILE,
     get pid() {
       return child?.pid;
     },
