@@ -169,6 +169,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...relayCore,
         launcher: createLocalLauncher({
           endpointPort: options.endpointPort ?? 50342,
+          // No state file: should this process die, its endpoints exit at once instead of holding the port.
+          orphanGraceMs: 0,
           ...(logFd === 1 ? {} : { outputFd: logFd }),
           env: endpointEnv,
         }),

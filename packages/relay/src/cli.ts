@@ -63,7 +63,10 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 function launcherFor(config: RelayEnvConfig): Launcher {
-  if (config.launcher === "local") return createLocalLauncher({ endpointPort: config.endpointPort });
+  if (config.launcher === "local") {
+    // Without a state file no restarted relay can take a session back: its orphans should not wait.
+    return createLocalLauncher({ endpointPort: config.endpointPort, ...(config.stateFile === undefined ? { orphanGraceMs: 0 } : {}) });
+  }
   return createExternalLauncher({
     onLaunch(context) {
       process.stdout.write(`${JSON.stringify({ sessionId: context.sessionId, relayAgentUrl: context.relayAgentUrl, agentToken: context.agentToken })}\n`);

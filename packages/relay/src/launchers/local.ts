@@ -17,6 +17,13 @@ export interface LocalLauncherOptions {
   startTimeoutMs?: number;
   /** File descriptor for the endpoint's stdout and stderr (its JSON logs); default: inherit the relay's. */
   outputFd?: number;
+  /**
+   * How long an endpoint whose relay died waits for a restarted relay to take
+   * its session back (AUTHBRIDGE_ORPHAN_GRACE_MS; default the endpoint's, 30 s).
+   * 0 for a relay without a state file: no relay will, so the endpoint exits at
+   * once and frees its port.
+   */
+  orphanGraceMs?: number;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 15_000;
@@ -49,6 +56,7 @@ function endpointEnv(context: LaunchContext, options: LocalLauncherOptions): Rec
     AUTHBRIDGE_SESSION_ID: context.sessionId,
     AUTHBRIDGE_HOST: options.endpointHost ?? DEFAULT_ENDPOINT_HOST,
     AUTHBRIDGE_PORT: String(options.endpointPort ?? DEFAULT_ENDPOINT_PORT),
+    ...(options.orphanGraceMs === undefined ? {} : { AUTHBRIDGE_ORPHAN_GRACE_MS: String(options.orphanGraceMs) }),
   };
 }
 

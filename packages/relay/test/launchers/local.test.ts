@@ -76,6 +76,11 @@ describe("local launcher", () => {
     expect(argv.slice(1)).toEqual([FAKE_ENDPOINT]);
   });
 
+  it("tells the endpoint how long to wait as an orphan when asked (0: a relay without a state file)", async () => {
+    await launch("listen", { orphanGraceMs: 0 });
+    expect(report().env.AUTHBRIDGE_ORPHAN_GRACE_MS).toBe("0");
+  });
+
   it("defaults the endpoint to the Cloud Shell port on loopback", async () => {
     const failure = await launchFailure(
       createLocalLauncher({ command: [process.execPath, FAKE_ENDPOINT], env: { FAKE_ENDPOINT_MODE: "crash", FAKE_ENDPOINT_REPORT: join(dir, "report.json") } }).launch(CONTEXT),
