@@ -8,12 +8,13 @@ import {
   TICKET_SUBPROTOCOL_PREFIX,
   type ConnectMessage,
   type ConsoleToPortalMessage,
+  type InboundMessage,
   type TokenRequestFrame,
   type TokenResponseFrame,
   type TokenResponseMessage,
 } from "@authbridge/protocol";
 import { reconnectDelay } from "./backoff.js";
-import { guardPortalMessage, type InboundMessage } from "./message-guard.js";
+import { guardPortalMessage } from "./message-guard.js";
 import { PendingRequests } from "./pending-requests.js";
 import type { ConsoleState } from "./status.js";
 

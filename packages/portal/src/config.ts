@@ -1,6 +1,5 @@
-import { describeParseError, parseWith, type ParseResult } from "@authbridge/protocol";
+import { isWebOrigin, loadAppConfig, parseWith, type ConfigFetch, type LoadedAppConfig, type ParseResult } from "@authbridge/protocol";
 import { z } from "zod";
-import { isWebOrigin } from "./origin.js";
 
 function hasProtocol(value: string, protocols: readonly string[]): boolean {
   try {
@@ -44,19 +43,9 @@ export function parsePortalConfig(input: unknown): ParseResult<PortalConfig> {
   return parseWith(portalConfigSchema, input);
 }
 
-export type LoadedConfig = { ok: true; config: PortalConfig } | { ok: false; message: string };
+export type LoadedConfig = LoadedAppConfig<PortalConfig>;
 
 /** Fetches and validates `/config.json`; a failure comes back as a message for the page. */
-export async function loadPortalConfig(fetchImpl: typeof fetch, url = "/config.json"): Promise<LoadedConfig> {
-  let data: unknown;
-  try {
-    const response = await fetchImpl(url, { cache: "no-store", credentials: "omit" });
-    if (!response.ok) return { ok: false, message: `${url} answered HTTP ${response.status}.` };
-    data = await response.json();
-  } catch {
-    return { ok: false, message: `${url} could not be loaded as JSON.` };
-  }
-  const parsed = parsePortalConfig(data);
-  if (!parsed.ok) return { ok: false, message: `${url} is invalid: ${describeParseError(parsed.error)}` };
-  return { ok: true, config: parsed.value };
+export function loadPortalConfig(fetchImpl: ConfigFetch, url = "/config.json"): Promise<LoadedConfig> {
+  return loadAppConfig(fetchImpl, url, parsePortalConfig);
 }

@@ -20,6 +20,7 @@ export {
   SESSION_ENDED_CLOSE_REASON,
   TICKET_SUBPROTOCOL_PREFIX,
 } from "./constants.js";
+export { guardMessage, isWebOrigin, loadAppConfig, type ConfigFetch, type GuardVerdict, type InboundMessage, type LoadedAppConfig } from "./browser-apps.js";
 export { CONFIG_FILE_VARIABLE, loadConfigFile, parseConfigFile, type LoadedConfig } from "./config-file.js";
 export { AuthbridgeError, ERRORS, errorBody, isErrorCode, statusForCode, type ErrorBody, type ErrorCode } from "./errors.js";
 export { describeParseError, parseFailure, type ParseError, type ParseResult } from "./result.js";
