@@ -1,37 +1,12 @@
 import type { ConsoleToPortalMessage } from "@authbridge/protocol";
+import { FakeClock } from "../../../test-support/fake-clock.js";
 import { createConsoleBridge, type ConsoleBridge, type ConsoleView, type RelaySocketHandlers } from "../src/bridge.js";
+
+export { FakeClock };
 
 export const PORTAL = "http://localhost:4000";
 export const TICKET = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
 export const RELAY_URL = "ws://127.0.0.1:5000/ws/browser";
-
-/** A clock and timers that move only when the test says so. */
-export class FakeClock {
-  time = 1_700_000_000_000;
-  #timers: { at: number; fn: () => void; live: boolean }[] = [];
-
-  now = (): number => this.time;
-
-  setTimer = (fn: () => void, ms: number): (() => void) => {
-    const timer = { at: this.time + ms, fn, live: true };
-    this.#timers.push(timer);
-    return () => {
-      timer.live = false;
-    };
-  };
-
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.#timers.filter((t) => t.live && t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      due.live = false;
-      this.time = due.at;
-      due.fn();
-    }
-    this.time = end;
-  }
-}
 
 export class FakeSocket {
   sent: unknown[] = [];
