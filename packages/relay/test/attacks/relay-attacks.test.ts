@@ -1,11 +1,11 @@
 import { RELAY_SUBPROTOCOL, TICKET_SUBPROTOCOL_PREFIX } from "@authbridge/protocol";
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createFigures } from "../../../../test-support/figures.js";
 import type { FrameSocket } from "../helpers/frame-socket.js";
 import { anyString } from "../helpers/matchers.js";
-import { browserProtocols, CONSOLE_ORIGIN, startTestRelay, type TestRelay } from "../helpers/relay.js";
+import { browserProtocols, CONSOLE_ORIGIN, type TestRelay, testRelayPerTest } from "../helpers/relay.js";
 
 /**
  * Hostile clients at the relay's doors and on its sockets, beyond the
@@ -16,23 +16,15 @@ const figures = createFigures("relay attack cases");
 const RESOURCE = "https://management.azure.com/";
 const USER_B = { oid: "00000000-0000-0000-0000-00000000000b" };
 
-let t: TestRelay | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const relays = testRelayPerTest();
+const relay = (): Promise<TestRelay> => relays.start();
 afterAll(() => {
   console.log(figures.line());
 });
 
-async function relay(): Promise<TestRelay> {
-  t = await startTestRelay();
-  return t;
-}
-
 const ticketInvalid = { status: 401, body: { error: { code: "TicketInvalid", message: anyString } } };
 const originRefused = { status: 403, body: { error: { code: "OriginNotAllowed", message: anyString } } };
-const request = (id: string) => ({ v: 1, type: "token.request", id, resource: RESOURCE, deadline: (t?.clock.now() ?? 0) + 30_000 });
+const request = (id: string) => ({ v: 1, type: "token.request", id, resource: RESOURCE, deadline: (relays.current()?.clock.now() ?? 0) + 30_000 });
 const okResponse = (id: string, accessToken = `secret-token-for-${id}`) => ({
   v: 1,
   type: "token.response",

@@ -1,5 +1,6 @@
 import { RELAY_AGENT_PATH, RELAY_BROWSER_PATH, RELAY_SUBPROTOCOL, TICKET_SUBPROTOCOL_PREFIX } from "@authbridge/protocol";
 import { pino } from "pino";
+import { afterEach } from "vitest";
 import { startRelay, type LaunchContext, type LaunchedAgent, type Launcher, type Relay, type RelayOptions } from "../../src/index.js";
 import { AUDIENCE, ISSUER, startTestAuthority, TLS_CA, type TestAuthority, type UserTokenOptions } from "./authority.js";
 import { FrameSocket, refusedUpgrade, type Refusal } from "./frame-socket.js";
@@ -82,6 +83,25 @@ export interface TestRelay {
   refuseAgent(headers: Record<string, string>): Promise<Refusal>;
   refuseBrowser(protocols: string[], origin?: string): Promise<Refusal>;
   close(): Promise<void>;
+}
+
+/**
+ * One test relay per test: `start` starts it (remembering it), and an
+ * `afterEach` registered here closes it. `current` is the running one.
+ */
+export function testRelayPerTest(): { start: (overrides?: Partial<RelayOptions>) => Promise<TestRelay>; current: () => TestRelay | undefined } {
+  let running: TestRelay | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return {
+    async start(overrides = {}) {
+      running = await startTestRelay(overrides);
+      return running;
+    },
+    current: () => running,
+  };
 }
 
 export async function startTestRelay(overrides: Partial<RelayOptions> = {}): Promise<TestRelay> {

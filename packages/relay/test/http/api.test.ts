@@ -1,21 +1,13 @@
 import { AuthbridgeError } from "@authbridge/protocol";
 import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startRelay } from "../../src/index.js";
 import { AUDIENCE, ISSUER } from "../helpers/authority.js";
-import { CONSOLE_URL, FakeLauncher, PORTAL_ORIGIN, startTestRelay, type TestRelay } from "../helpers/relay.js";
+import { CONSOLE_URL, FakeLauncher, PORTAL_ORIGIN, testRelayPerTest } from "../helpers/relay.js";
 import { matching } from "../helpers/matchers.js";
 
-let t: TestRelay | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function relay(overrides: Parameters<typeof startTestRelay>[0] = {}): Promise<TestRelay> {
-  t = await startTestRelay(overrides);
-  return t;
-}
+const relays = testRelayPerTest();
+const relay = relays.start;
 
 describe("GET /healthz", () => {
   it("answers ok without authentication", async () => {

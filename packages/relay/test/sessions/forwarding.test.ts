@@ -1,24 +1,16 @@
 import { decodeTerminalFrame, encodeTerminalFrame } from "@authbridge/protocol";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_TERMINAL_BUFFERED_BYTES } from "../../src/sessions/session.js";
 import type { FrameSocket } from "../helpers/frame-socket.js";
-import { startTestRelay, type TestRelay } from "../helpers/relay.js";
+import { type TestRelay, testRelayPerTest } from "../helpers/relay.js";
 import { anyString, matching } from "../helpers/matchers.js";
 
-let t: TestRelay | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function relay(overrides: Parameters<typeof startTestRelay>[0] = {}): Promise<TestRelay> {
-  t = await startTestRelay(overrides);
-  return t;
-}
+const relays = testRelayPerTest();
+const relay = relays.start;
 
 const RESOURCE = "https://management.azure.com/";
 /** Deadlines are read against the relay's (fake) clock. */
-const request = (id: string, deadlineIn = 30_000) => ({ v: 1, type: "token.request", id, resource: RESOURCE, deadline: (t?.clock.now() ?? 0) + deadlineIn });
+const request = (id: string, deadlineIn = 30_000) => ({ v: 1, type: "token.request", id, resource: RESOURCE, deadline: (relays.current()?.clock.now() ?? 0) + deadlineIn });
 const okResponse = (id: string) => ({
   v: 1,
   type: "token.response",

@@ -1,19 +1,11 @@
 import { RELAY_BROWSER_PATH, RELAY_SUBPROTOCOL, TICKET_SUBPROTOCOL_PREFIX } from "@authbridge/protocol";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { refusedUpgrade } from "../helpers/frame-socket.js";
-import { browserProtocols, CONSOLE_ORIGIN, PORTAL_ORIGIN, startTestRelay, type TestRelay } from "../helpers/relay.js";
+import { browserProtocols, CONSOLE_ORIGIN, PORTAL_ORIGIN, testRelayPerTest } from "../helpers/relay.js";
 import { anyString } from "../helpers/matchers.js";
 
-let t: TestRelay | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function relay(overrides: Parameters<typeof startTestRelay>[0] = {}): Promise<TestRelay> {
-  t = await startTestRelay(overrides);
-  return t;
-}
+const relays = testRelayPerTest();
+const relay = relays.start;
 
 const ticketInvalid = { status: 401, body: { error: { code: "TicketInvalid", message: anyString } } };
 
